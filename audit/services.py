@@ -1,0 +1,89 @@
+"""`record()`: the one way to append to the audit log."""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections, router
+from django.utils import timezone
+
+from audit.models import Event
+from audit.verify_export import GENESIS_HASH, event_hash
+
+# pg_advisory_xact_lock key that serializes appends on PostgreSQL ("audit" in ASCII).
+APPEND_LOCK_KEY = 0x6175646974
+
+
+class NotInTransaction(RuntimeError):
+    """record() was called outside transaction.atomic(): the change and its event must commit together."""
+
+
+def record(
+    *,
+    action: str,
+    actor=None,
+    on_behalf_of=None,
+    obj=None,
+    org_unit=None,
+    from_status: str = "",
+    to_status: str = "",
+    comment: str = "",
+    data: dict | None = None,
+) -> Event:
+    """Append one event to the chain, inside the caller's transaction.
+
+    obj: the model instance acted on. org_unit: anything with `.code` and `.path` (where it happened).
+    data: JSON-able extras (dates, Decimals and UUIDs become strings; floats are refused, see normalise_data).
+    Appends are serialized (an advisory lock on PostgreSQL, the IMMEDIATE write lock on SQLite), so seq is
+    gapless and in commit order, and the chain never forks. At most three statements: lock, read head, insert.
+    """
+    using = router.db_for_write(Event)
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        raise NotInTransaction("audit.services.record() must be called inside transaction.atomic().")
+    event = Event(
+        action=action,
+        actor=actor,
+        actor_name=actor.get_username() if actor is not None else "",
+        on_behalf_of=on_behalf_of,
+        on_behalf_of_name=on_behalf_of.get_username() if on_behalf_of is not None else "",
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        org_unit=org_unit.code if org_unit is not None else "",
+        org_path=org_unit.path if org_unit is not None else "",
+        from_status=from_status,
+        to_status=to_status,
+        comment=comment,
+        data=normalise_data(data),
+    )
+    event.seq, event.prev_hash = _next_link(connection)
+    event.at = timezone.now()
+    event.hash = event_hash(event.chain_fields())
+    event.save(using=using)
+    return event
+
+
+def normalise_data(data: dict | None) -> dict:
+    """The JSON-native form `data` will have after a database round trip, so its hash stays stable.
+
+    Floats are refused: PostgreSQL's jsonb rewrites some of them (1e16 comes back as an integer), which would
+    break the hash. Pass a Decimal or a string instead.
+    """
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise TypeError(f"audit data must be a dict, not {type(data).__name__}")
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder, allow_nan=False), parse_float=_refuse_float)
+
+
+def _refuse_float(text: str):
+    raise ValueError(f"audit data cannot hold the float {text}: pass a Decimal or a string")
+
+
+def _next_link(connection) -> tuple[int, str]:
+    """(seq, prev_hash) for the next event, holding the append lock until the transaction ends."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK_KEY])
+        cursor.execute("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+        head = cursor.fetchone()
+    return (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)

@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from .models import AwardType, Criterion, Movement, Nomination, Nominee, Round
+
+
+@admin.register(AwardType)
+class AwardTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "deciding_level", "valid_from", "valid_to"]
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+
+
+@admin.register(Movement)
+class MovementAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "decision", "period_start", "period_end"]
+    inlines = [CriterionInline]
+
+
+@admin.register(Round)
+class RoundAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "period_start", "period_end", "opens_on", "closes_on"]
+
+
+@admin.register(Nominee)
+class NomineeAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "identity_number", "unit"]
+    search_fields = ["name", "identity_number"]
+    list_filter = ["kind"]
+
+
+@admin.register(Nomination)
+class NominationAdmin(admin.ModelAdmin):
+    """Read-only: nominations change only through the workflow actions."""
+
+    list_display = ["pk", "nominee", "award", "round", "submitting_unit", "status"]
+    list_filter = ["status", "award", "round"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

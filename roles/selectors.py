@@ -1,0 +1,56 @@
+"""Reads of the organisation tree and of who may act where (through guardian's grants)."""
+
+import datetime
+
+from django.db.models import QuerySet
+
+from .models import Level, OrgUnit, OrgUnitUserPermission, Role
+from .permissions import codename
+
+
+def units_with_role(user, role: str, day: datetime.date | None = None) -> QuerySet[OrgUnit]:
+    """Valid units where `user` holds `role` (one query; usable as a subquery)."""
+    return OrgUnit.objects.valid_on(day).filter(
+        orgunituserpermission__user=user, orgunituserpermission__permission__codename=codename(role)
+    )
+
+
+def holds_role_at(user, role: str, unit: OrgUnit, day: datetime.date | None = None) -> bool:
+    if not user or not user.is_authenticated:
+        return False
+    return units_with_role(user, role, day).filter(pk=unit.pk).exists()
+
+
+def grant_rows(user) -> QuerySet[OrgUnitUserPermission]:
+    """The user's guardian grants on units, with the unit and the permission (for "my roles")."""
+    return OrgUnitUserPermission.objects.filter(user=user).select_related("content_object", "permission")
+
+
+def inspectable_units(user, day: datetime.date | None = None) -> QuerySet[OrgUnit]:
+    """Every unit in the subtree of a unit where `user` is an inspector (superusers: every unit)."""
+    if user.is_superuser:
+        return OrgUnit.objects.all()
+    roots = list(units_with_role(user, Role.INSPECTOR, day))
+    return OrgUnit.objects.subtree_of(roots)
+
+
+def inspector_root_paths(user, day: datetime.date | None = None) -> list[str]:
+    if user.is_superuser:
+        return ["/"]
+    return list(units_with_role(user, Role.INSPECTOR, day).values_list("path", flat=True))
+
+
+def administers(user, unit: OrgUnit, day: datetime.date | None = None) -> bool:
+    """True when `user` is an admin at `unit` or at a unit above it."""
+    return units_with_role(user, Role.ADMIN, day).filter(path__in=unit.ancestor_paths()).exists()
+
+
+def ancestors(unit: OrgUnit) -> QuerySet[OrgUnit]:
+    """The unit and every unit above it, from the top down (one query)."""
+    return OrgUnit.objects.filter(path__in=unit.ancestor_paths()).order_by("path")
+
+
+def national_unit(level: int, day: datetime.date | None = None) -> OrgUnit | None:
+    """The single valid unit of a national level (the central board, the government)."""
+    assert level in (Level.CENTRAL_BOARD, Level.GOVERNMENT)
+    return OrgUnit.objects.valid_on(day).filter(level=level).order_by("pk").first()

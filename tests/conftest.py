@@ -1,0 +1,94 @@
+"""Fixtures in layers: reference data -> org_tree -> users (by demo username) -> nominations.
+
+The world is the one `seed_demo` builds (workflows.demo), so tests and the demo cannot drift apart.
+"""
+
+import contextlib
+
+import pytest
+from django.db import connection, connections
+from django.test import TransactionTestCase
+
+from workflows import demo
+from workflows.catalog import load_reference_data
+
+
+@contextlib.contextmanager
+def append_only_triggers_lifted(connection):
+    """Run the block without the audit_event triggers, then put them back (on SQLite: their stored SQL)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_event DISABLE TRIGGER USER")
+            try:
+                yield
+            finally:
+                cursor.execute("ALTER TABLE audit_event ENABLE TRIGGER USER")
+            return
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'"
+        )
+        triggers = cursor.fetchall()
+        for name, _ in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        try:
+            yield
+        finally:
+            for _, sql in triggers:
+                cursor.execute(sql)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def audit_triggers_suspended_for_flush():
+    """Wrap TransactionTestCase's end-of-test flush so it may empty audit_event."""
+    flush = TransactionTestCase._fixture_teardown
+
+    def flush_with_triggers_lifted(self):
+        with contextlib.ExitStack() as stack:
+            for alias in self._databases_names(include_mirrors=False):
+                stack.enter_context(append_only_triggers_lifted(connections[alias]))
+            flush(self)
+
+    TransactionTestCase._fixture_teardown = flush_with_triggers_lifted
+    yield
+    TransactionTestCase._fixture_teardown = flush
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = connection.vendor == "postgresql"
+    skip = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://... (the CI's second leg)")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords_and_media(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def reference_data(db):
+    load_reference_data()
+
+
+@pytest.fixture
+def org_tree(reference_data):
+    return demo.build_units()
+
+
+@pytest.fixture
+def users(org_tree):
+    return demo.build_people("pw", org_tree)
+
+
+@pytest.fixture
+def draft_factory(users, org_tree):
+    """Make a complete draft: draft_factory("unit_head", "LC-SAPA-THCS", "GK_XA", name="…")."""
+
+    def make(proposer="unit_head", unit="LC-SAPA-THCS", award="GK_XA", round="1315-2026", kind="individual",
+             name="Nguyễn Văn A", documents=demo.DOSSIER):
+        return demo.prepare_draft(users, org_tree, proposer, unit, award, round, kind, name,
+                                  "Thành tích tiêu biểu.", documents=documents)
+
+    return make

@@ -1,0 +1,176 @@
+"""The proposer's writes to a dossier: create a nomination, edit it, attach documents. Each is audited."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import record
+from nominations import rules
+from nominations.documents import inspect_upload, safe_display_name
+from nominations.models import (
+    AwardType,
+    Criterion,
+    CriterionAnswer,
+    Document,
+    DocumentKind,
+    Nomination,
+    Round,
+    Status,
+    subject_group,
+)
+from nominations.services import resolve_nominee
+from roles.models import OrgUnit, Role
+from roles.selectors import holds_role_at
+
+from .. import routing
+from ..errors import InvalidTransition
+from ..models import Stage
+from .review import lock_nomination, security_log
+
+EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+
+def _require_proposer(actor, unit: OrgUnit, what: str) -> None:
+    if not holds_role_at(actor, Role.PROPOSER, unit):
+        security_log.warning("denied action=%s user=%s unit=%s", what, getattr(actor, "pk", None), unit.code)
+        raise PermissionDenied(_("Chỉ thủ trưởng đơn vị đề nghị mới được lập và sửa hồ sơ."))
+
+
+def _require_editable(nomination: Nomination) -> None:
+    if nomination.status not in EDITABLE:
+        raise InvalidTransition(
+            _("Không thể sửa hồ sơ ở trạng thái “%(status)s”.") % {"status": nomination.get_status_display()}
+        )
+
+
+def _write_answers(nomination: Nomination, answers: list[dict]) -> list[str]:
+    """Create or change the criterion answers given as [{code, met, note}]. Returns the codes written."""
+    group = subject_group(nomination.nominee.kind, nomination.nominee.unit.level)
+    criteria = {c.code: c for c in Criterion.objects.filter(movement_id=nomination.round.movement_id, group=group)}
+    unknown = [str(a.get("code")) for a in answers if a.get("code") not in criteria]
+    if unknown:
+        raise ValidationError(
+            {"criteria": _("Tiêu chí không thuộc nhóm đối tượng này: %(codes)s.") % {"codes": ", ".join(unknown)}}
+        )
+    existing = {a.criterion_id: a for a in nomination.answers.filter(criterion__in=criteria.values())}
+    to_create, to_update = [], []
+    for answer in answers:
+        criterion = criteria[answer["code"]]
+        met, note = bool(answer.get("met")), str(answer.get("note") or "").strip()
+        row = existing.get(criterion.pk)
+        if row is None:
+            to_create.append(CriterionAnswer(nomination=nomination, criterion=criterion, met=met, note=note))
+        elif (row.met, row.note) != (met, note):
+            row.met, row.note = met, note
+            to_update.append(row)
+    CriterionAnswer.objects.bulk_create(to_create)
+    CriterionAnswer.objects.bulk_update(to_update, ["met", "note"])
+    return [a["code"] for a in answers]
+
+
+def create_nomination(
+    *, actor, round: Round, award: AwardType, submitting_unit: OrgUnit, nominee: dict, achievement: str,
+    criteria: list[dict] | None = None,
+) -> Nomination:
+    with transaction.atomic():
+        _require_proposer(actor, submitting_unit, "create")
+        today = timezone.localdate()
+        rules.check_unit_valid(submitting_unit, today)
+        rules.check_window(round, today)
+        if not AwardType.objects.valid_on(today).filter(pk=award.pk).exists():
+            raise ValidationError({"award": _("Hình thức khen thưởng %(code)s không còn áp dụng.") % {"code": award.code}})
+        routing.plan_route(submitting_unit=submitting_unit, award=award, day=today)
+        achievement = (achievement or "").strip()
+        if not achievement:
+            raise ValidationError({"achievement": _("Hãy tóm tắt thành tích.")})
+        person = resolve_nominee(
+            kind=nominee.get("kind", ""), name=nominee.get("name", ""), unit=submitting_unit,
+            identity_number=nominee.get("identity_number", ""), details=nominee.get("details", ""),
+        )
+        nomination = Nomination.objects.create(
+            round=round, award=award, nominee=person, submitting_unit=submitting_unit, achievement=achievement,
+            created_by=actor,
+        )
+        codes = _write_answers(nomination, criteria or [])
+        record(
+            action="nomination.create", actor=actor, obj=nomination, org_unit=submitting_unit,
+            to_status=nomination.status,
+            data={"round": round.code, "award": award.code, "nominee": person.pk, "criteria": codes},
+        )
+    return nomination
+
+
+def update_nomination(
+    *, actor, nomination: Nomination | int, achievement: str | None = None, criteria: list[dict] | None = None,
+    nominee_details: str | None = None,
+) -> Nomination:
+    with transaction.atomic():
+        nomination = lock_nomination(nomination)
+        _require_editable(nomination)
+        _require_proposer(actor, nomination.submitting_unit, "update")
+        changed = []
+        if achievement is not None:
+            achievement = achievement.strip()
+            if not achievement:
+                raise ValidationError({"achievement": _("Hãy tóm tắt thành tích.")})
+            if achievement != nomination.achievement:
+                nomination.achievement = achievement
+                changed.append("achievement")
+        if nominee_details is not None and nominee_details != nomination.nominee.details:
+            nomination.nominee.details = nominee_details
+            nomination.nominee.save(update_fields=["details"])
+            changed.append("nominee.details")
+        codes = _write_answers(nomination, criteria) if criteria else []
+        nomination.updated_at = timezone.now()
+        nomination.save(update_fields=["achievement", "updated_at"])
+        record(
+            action="nomination.update", actor=actor, obj=nomination, org_unit=nomination.submitting_unit,
+            from_status=nomination.status, to_status=nomination.status,
+            data={"fields": changed, "criteria": codes},
+        )
+    return nomination
+
+
+def _may_attach(actor, nomination: Nomination) -> bool:
+    if nomination.status in EDITABLE:
+        return holds_role_at(actor, Role.PROPOSER, nomination.submitting_unit)
+    stage = Stage.objects.filter(nomination=nomination, closed_at__isnull=True).select_related("org_unit").first()
+    return stage is not None and holds_role_at(actor, stage.role, stage.org_unit)
+
+
+def attach_document(*, actor, nomination: Nomination | int, kind: str, upload) -> Document:
+    """Attach a file to the dossier: the proposer while it is editable, the open step's holder while in review."""
+    with transaction.atomic():
+        nomination = lock_nomination(nomination)
+        if nomination.status not in (*EDITABLE, Status.IN_REVIEW):
+            raise InvalidTransition(
+                _("Không thể thêm tài liệu vào hồ sơ ở trạng thái “%(status)s”.")
+                % {"status": nomination.get_status_display()}
+            )
+        if not _may_attach(actor, nomination):
+            security_log.warning("denied action=attach user=%s nomination=%s", getattr(actor, "pk", None), nomination.pk)
+            raise PermissionDenied(_("Bạn không được thêm tài liệu vào hồ sơ này."))
+        if kind not in DocumentKind.values:
+            raise ValidationError({"kind": _("Loại tài liệu không hợp lệ: %(kind)s.") % {"kind": kind}})
+        try:
+            content_type, sha256, size = inspect_upload(upload)
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from exc
+        name = safe_display_name(upload.name)
+        document = Document(
+            nomination=nomination, kind=kind, original_name=name, content_type=content_type, size=size,
+            sha256=sha256, uploaded_by=actor,
+        )
+        document.file.save(name, upload, save=False)
+        try:
+            document.save()
+            record(
+                action="nomination.document_add", actor=actor, obj=nomination, org_unit=nomination.submitting_unit,
+                from_status=nomination.status, to_status=nomination.status,
+                data={"document": document.pk, "kind": kind, "name": name, "size": size, "sha256": sha256},
+            )
+        except BaseException:
+            document.file.delete(save=False)  # the row is rolled back: leave no orphan file
+            raise
+    return document

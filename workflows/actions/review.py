@@ -1,0 +1,251 @@
+"""The one path for every change of a nomination's review: submit, resubmit, withdraw, approve, return, reject.
+
+Each action, inside one transaction: lock the nomination and check the stage acted on is still the open
+one (`Conflict`); check the transition is legal (`InvalidTransition`), then the actor's permission
+(`PermissionDenied`); run the guards (`ValidationError`); apply the transition and move the stages;
+append the audit event; schedule side effects after commit.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import record
+from nominations import rules
+from nominations.models import Nomination
+
+from .. import guards, routing
+from ..errors import Conflict, InvalidTransition
+from ..lifecycle import NominationLifecycle
+from ..models import Outcome, Stage
+
+security_log = logging.getLogger("security")
+
+
+def lock_nomination(nomination: Nomination | int) -> Nomination:
+    pk = nomination.pk if isinstance(nomination, Nomination) else nomination
+    return (
+        Nomination.objects.select_for_update(of=("self",))
+        .select_related("award", "round", "nominee", "submitting_unit")
+        .get(pk=pk)
+    )
+
+
+def _open_stage(nomination: Nomination, stage: Stage | int | None, *, required: bool) -> Stage | None:
+    """The open stage, checked against the one the actor saw (stale → Conflict)."""
+    current = Stage.objects.filter(nomination=nomination, closed_at__isnull=True).select_related("org_unit").first()
+    wanted = stage.pk if isinstance(stage, Stage) else stage
+    if wanted is not None and (current is None or current.pk != int(wanted)):
+        raise Conflict(_("Bước xét duyệt này đã được xử lý hoặc không còn mở; hãy tải lại hồ sơ."))
+    if required and wanted is None:
+        raise ValidationError({"stage": _("Hãy chỉ rõ bước xét duyệt đang mở mà bạn xử lý.")})
+    return current
+
+
+def _authorize(lifecycle: NominationLifecycle, transition: str, actor) -> None:
+    bound = getattr(lifecycle, transition)
+    if not bound.can_proceed():
+        raise InvalidTransition(
+            _("Không thể %(action)s hồ sơ ở trạng thái “%(status)s”.")
+            % {"action": ACTION_LABELS[transition], "status": lifecycle.nomination.get_status_display()}
+        )
+    if not bound.has_perm(actor):
+        security_log.warning(
+            "denied action=%s user=%s nomination=%s", transition, getattr(actor, "pk", None), lifecycle.nomination.pk
+        )
+        raise PermissionDenied(_("Bạn không có vai trò cần thiết để thực hiện thao tác này."))
+
+
+ACTION_LABELS = {
+    "submit": _("trình"), "resubmit": _("trình lại"), "withdraw": _("rút"),
+    "approve": _("đồng ý"), "return_": _("trả lại"), "reject": _("không đồng ý"),
+}
+
+
+def _open(nomination: Nomination, route: list[routing.Stop], position: int, now) -> Stage:
+    stop = route[position]
+    return Stage.objects.create(
+        nomination=nomination, position=position, level=stop.level, org_unit_id=stop.unit, step=stop.step,
+        opened_at=now,
+    )
+
+
+def _close(stage: Stage, actor, outcome: str, comment: str, now) -> None:
+    stage.closed_at, stage.closed_by, stage.outcome, stage.comment = now, actor, outcome, comment
+    stage.save(update_fields=["closed_at", "closed_by", "outcome", "comment"])
+
+
+def _save(nomination: Nomination, now, *fields: str) -> None:
+    nomination.updated_at = now
+    nomination.save(update_fields=["status", "updated_at", *fields])
+
+
+def _record(action, actor, nomination, before, stage, comment="", **data):
+    unit = stage.org_unit if stage is not None else nomination.submitting_unit
+    if stage is not None:
+        data.update(level=stage.level, step=stage.step, stage=stage.pk)
+    record(
+        action=f"nomination.{action}", actor=actor, obj=nomination, org_unit=unit,
+        from_status=before, to_status=nomination.status, comment=comment, data=data,
+    )
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Hãy nêu lý do.")})
+    return reason
+
+
+def submit_nomination(*, actor, nomination: Nomination | int, comment: str = "") -> Nomination:
+    with transaction.atomic():
+        nomination = lock_nomination(nomination)
+        _open_stage(nomination, None, required=False)
+        lifecycle = NominationLifecycle(nomination)
+        _authorize(lifecycle, "submit", actor)
+        now = timezone.now()
+        today = timezone.localdate(now)
+        rules.check_unit_valid(nomination.submitting_unit, today)
+        rules.check_window(nomination.round, today)
+        rules.check_dossier_complete(nomination)
+        rules.check_no_double_award(nomination)
+        route = routing.plan_route(submitting_unit=nomination.submitting_unit, award=nomination.award, day=today)
+        before = nomination.status
+        lifecycle.submit()
+        nomination.route = [stop.as_dict() for stop in route]
+        nomination.submitted_at, nomination.submitted_by = now, actor
+        _save(nomination, now, "route", "submitted_at", "submitted_by")
+        stage = _open(nomination, route, 0, now)
+        _record("submit", actor, nomination, before, None, comment, route=nomination.route,
+                documents=_document_fingerprints(nomination), opened_stage=stage.pk)
+    return nomination
+
+
+def resubmit_nomination(*, actor, nomination: Nomination | int, comment: str = "") -> Nomination:
+    with transaction.atomic():
+        nomination = lock_nomination(nomination)
+        _open_stage(nomination, None, required=False)
+        lifecycle = NominationLifecycle(nomination)
+        _authorize(lifecycle, "resubmit", actor)
+        now = timezone.now()
+        rules.check_unit_valid(nomination.submitting_unit, timezone.localdate(now))
+        rules.check_dossier_complete(nomination)
+        rules.check_no_double_award(nomination)
+        route = routing.route_of(nomination)
+        returned = Stage.objects.filter(nomination=nomination, outcome=Outcome.RETURNED).order_by("-closed_at", "-pk")
+        position = routing.first_position_of_level(route, returned.first().position)
+        before = nomination.status
+        lifecycle.resubmit()
+        _save(nomination, now)
+        stage = _open(nomination, route, position, now)
+        _record("resubmit", actor, nomination, before, None, comment,
+                documents=_document_fingerprints(nomination), opened_stage=stage.pk)
+    return nomination
+
+
+def withdraw_nomination(*, actor, nomination: Nomination | int, reason: str = "", comment: str = "") -> Nomination:
+    with transaction.atomic():
+        nomination = lock_nomination(nomination)
+        stage = _open_stage(nomination, None, required=False)
+        lifecycle = NominationLifecycle(nomination)
+        _authorize(lifecycle, "withdraw", actor)
+        now = timezone.now()
+        before = nomination.status
+        lifecycle.withdraw()
+        if stage is not None:
+            _close(stage, actor, Outcome.WITHDRAWN, comment, now)
+        _save(nomination, now)
+        _record("withdraw", actor, nomination, before, stage, comment, reason=(reason or "").strip())
+    return nomination
+
+
+def approve_nomination(
+    *, actor, nomination: Nomination | int, stage: Stage | int | None, comment: str = "",
+    decision_number: str = "", decision_date=None,
+) -> Nomination:
+    with transaction.atomic():
+        nomination = lock_nomination(nomination)
+        current = _open_stage(nomination, stage, required=True)
+        lifecycle = NominationLifecycle(nomination, current)
+        _authorize(lifecycle, "approve", actor)
+        guards.check_separation_of_duties(actor, nomination, current)
+        route = routing.route_of(nomination)
+        final = current.position == len(route) - 1
+        now = timezone.now()
+        rules.check_unit_valid(current.org_unit, timezone.localdate(now))
+        if final:
+            guards.check_deciding_authority(nomination, route[current.position])
+        before = nomination.status
+        lifecycle.approve(final=final)
+        _close(current, actor, Outcome.APPROVED, comment, now)
+        data = {}
+        if final:
+            nomination.decision_date = decision_date or timezone.localdate(now)
+            nomination.decision_number = (decision_number or "").strip() or _decision_number(nomination, current)
+            nomination.decision_signer = actor
+            _save(nomination, now, "decision_number", "decision_date", "decision_signer")
+            data = {"decision_number": nomination.decision_number, "decision_date": nomination.decision_date}
+        else:
+            _save(nomination, now)
+            data["opened_stage"] = _open(nomination, route, current.position + 1, now).pk
+        _record("award" if final else "approve", actor, nomination, before, current, comment, **data)
+    return nomination
+
+
+def return_nomination(
+    *, actor, nomination: Nomination | int, stage: Stage | int | None, reason: str, reason_code: str = "",
+    comment: str = "",
+) -> Nomination:
+    with transaction.atomic():
+        nomination = lock_nomination(nomination)
+        current = _open_stage(nomination, stage, required=True)
+        lifecycle = NominationLifecycle(nomination, current)
+        _authorize(lifecycle, "return_", actor)
+        reason = _reason(reason)
+        guards.check_separation_of_duties(actor, nomination, current)
+        route = routing.route_of(nomination)
+        first = routing.first_position_of_level(route, current.position)
+        now = timezone.now()
+        before = nomination.status
+        lifecycle.return_(to_proposer=first == 0)
+        _close(current, actor, Outcome.RETURNED, comment, now)
+        _save(nomination, now)
+        data = {"reason": reason, "reason_code": reason_code}
+        if first > 0:
+            data["opened_stage"] = _open(nomination, route, first - 1, now).pk
+        _record("return", actor, nomination, before, current, comment, **data)
+    return nomination
+
+
+def reject_nomination(
+    *, actor, nomination: Nomination | int, stage: Stage | int | None, reason: str, reason_code: str = "",
+    comment: str = "",
+) -> Nomination:
+    with transaction.atomic():
+        nomination = lock_nomination(nomination)
+        current = _open_stage(nomination, stage, required=True)
+        lifecycle = NominationLifecycle(nomination, current)
+        _authorize(lifecycle, "reject", actor)
+        reason = _reason(reason)
+        guards.check_separation_of_duties(actor, nomination, current)
+        now = timezone.now()
+        before = nomination.status
+        lifecycle.reject()
+        _close(current, actor, Outcome.REJECTED, comment, now)
+        _save(nomination, now)
+        _record("reject", actor, nomination, before, current, comment, reason=reason, reason_code=reason_code)
+    return nomination
+
+
+def _decision_number(nomination: Nomination, stage: Stage) -> str:
+    return f"{nomination.pk}/{timezone.localdate():%Y}/QĐ-{stage.org_unit.code}"
+
+
+def _document_fingerprints(nomination: Nomination) -> list[dict]:
+    return [
+        {"id": pk, "kind": kind, "sha256": sha}
+        for pk, kind, sha in nomination.documents.values_list("pk", "kind", "sha256")
+    ]

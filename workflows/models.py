@@ -1,0 +1,93 @@
+"""Process bookkeeping: the routing profiles (data) and the per-level steps a nomination visits."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from nominations.models import Nomination
+from roles.models import Level, OrgUnit, Role
+
+
+class Step(models.TextChoices):
+    APPRAISE = "appraise", _("Thẩm định")
+    DECIDE = "decide", _("Quyết định")
+
+
+ROLE_FOR_STEP = {Step.APPRAISE: Role.APPRAISER, Step.DECIDE: Role.DECIDER}
+
+
+class RoutingProfile(models.Model):
+    """A chain of levels in force for a branch of the tree between two dates.
+
+    `levels` is an ordered list of {"level": <Level value>, "steps": ["appraise", "decide"]}; the branch
+    says which submitting units it serves: "local" (provinces) or "sector" (ministries).
+    """
+
+    class Branch(models.TextChoices):
+        LOCAL = "local", _("Địa phương")
+        SECTOR = "sector", _("Bộ, ngành")
+
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=255)
+    branch = models.CharField(max_length=8, choices=Branch.choices)
+    levels = models.JSONField()
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tuyến trình")
+        verbose_name_plural = _("tuyến trình")
+        ordering = ["branch", "valid_from"]
+
+    def __str__(self):
+        return self.name
+
+
+class Outcome(models.TextChoices):
+    APPROVED = "approved", _("Đồng ý")
+    RETURNED = "returned", _("Trả lại")
+    REJECTED = "rejected", _("Không đồng ý")
+    WITHDRAWN = "withdrawn", _("Rút hồ sơ")
+
+
+class Stage(models.Model):
+    """One step of one level that a nomination visits. At most one is open per nomination."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="stages")
+    position = models.PositiveSmallIntegerField(help_text="Index of the stop in the nomination's route.")
+    level = models.IntegerField(choices=Level.choices)
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="stages")
+    step = models.CharField(max_length=10, choices=Step.choices)
+    opened_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("bước xét duyệt")
+        verbose_name_plural = _("bước xét duyệt")
+        ordering = ["opened_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["nomination"], condition=Q(closed_at__isnull=True),
+                                    name="one_open_stage_per_nomination"),
+        ]
+        indexes = [
+            models.Index(fields=["org_unit", "step"], condition=Q(closed_at__isnull=True), name="open_stage_inbox"),
+            models.Index(fields=["nomination", "closed_by"], name="stage_actor"),
+        ]
+
+    def __str__(self):
+        return f"{self.nomination_id} {self.get_level_display()} {self.org_unit.code} {self.get_step_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def role(self) -> str:
+        return ROLE_FOR_STEP[Step(self.step)]

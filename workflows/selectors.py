@@ -1,0 +1,71 @@
+"""Reads of nominations and stages, scoped by the reader's roles: the inbox, the lists, the audit trail.
+
+Pages, the API and commands all read through here, so they cannot disagree on who sees what.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from audit.models import Event
+from nominations.models import Nomination
+from roles.models import Role
+from roles.selectors import inspector_root_paths, units_with_role
+
+from .models import Stage, Step
+
+NOMINATION_TYPE = "nominations.nomination"
+
+
+def inbox(user) -> QuerySet[Stage]:
+    """The open stages `user` may act on, oldest first: a constant number of queries whatever the sizes."""
+    if not user.is_authenticated:
+        return Stage.objects.none()
+    acted_elsewhere = Stage.objects.filter(nomination=OuterRef("nomination"), closed_by=user).exclude(
+        level=OuterRef("level"), step=OuterRef("step")
+    )
+    return (
+        Stage.objects.filter(closed_at__isnull=True)
+        .filter(
+            Q(step=Step.APPRAISE, org_unit__in=units_with_role(user, Role.APPRAISER).values("pk"))
+            | Q(step=Step.DECIDE, org_unit__in=units_with_role(user, Role.DECIDER).values("pk"))
+        )
+        .exclude(Q(nomination__created_by=user) | Q(nomination__submitted_by=user))
+        .exclude(Exists(acted_elsewhere))
+        .select_related("org_unit", "nomination__nominee", "nomination__award", "nomination__round",
+                        "nomination__submitting_unit")
+        .order_by("opened_at", "pk")
+    )
+
+
+def visible_nominations(user) -> QuerySet[Nomination]:
+    """Nominations `user` may read: their units' own, those that have or had a stage at a unit where they
+    review, and for inspectors every one submitted from or passing through their subtree."""
+    if not user.is_authenticated:
+        return Nomination.objects.none()
+    if user.is_superuser:
+        return Nomination.objects.all()
+    reviewed_units = units_with_role(user, Role.APPRAISER).values("pk").union(
+        units_with_role(user, Role.DECIDER).values("pk")
+    )
+    scope = Q(submitting_unit__in=units_with_role(user, Role.PROPOSER).values("pk")) | Q(
+        Exists(Stage.objects.filter(nomination=OuterRef("pk"), org_unit__in=reviewed_units))
+    )
+    for root in inspector_root_paths(user):
+        scope |= Q(submitting_unit__path__startswith=root) | Q(
+            Exists(Stage.objects.filter(nomination=OuterRef("pk"), org_unit__path__startswith=root))
+        )
+    return Nomination.objects.filter(scope)
+
+
+def nomination_list(user) -> QuerySet[Nomination]:
+    return visible_nominations(user).select_related("nominee", "award", "round", "submitting_unit")
+
+
+def open_stage(nomination: Nomination) -> Stage | None:
+    return Stage.objects.filter(nomination=nomination, closed_at__isnull=True).select_related("org_unit").first()
+
+
+def nomination_events(nomination: Nomination) -> QuerySet[Event]:
+    """The nomination's timeline from the audit log (whoever may read the nomination reads all of it)."""
+    return Event.objects.filter(object_type=NOMINATION_TYPE, object_id=str(nomination.pk)).select_related(
+        "actor"
+    ).order_by("seq")
