@@ -43,11 +43,11 @@ def visible_nominations(user) -> QuerySet[Nomination]:
         return Nomination.objects.none()
     if user.is_superuser:
         return Nomination.objects.all()
-    reviewed_units = units_with_role(user, Role.APPRAISER).values("pk").union(
-        units_with_role(user, Role.DECIDER).values("pk")
+    reviewed_at = Q(org_unit__in=units_with_role(user, Role.APPRAISER).values("pk")) | Q(
+        org_unit__in=units_with_role(user, Role.DECIDER).values("pk")
     )
     scope = Q(submitting_unit__in=units_with_role(user, Role.PROPOSER).values("pk")) | Q(
-        Exists(Stage.objects.filter(nomination=OuterRef("pk"), org_unit__in=reviewed_units))
+        Exists(Stage.objects.filter(reviewed_at, nomination=OuterRef("pk")))
     )
     for root in inspector_root_paths(user):
         scope |= Q(submitting_unit__path__startswith=root) | Q(

@@ -1,0 +1,162 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from audit.chain import verify_chain
+from audit.models import Event
+from nominations.models import Status
+from workflows import actions
+from workflows.errors import Conflict, InvalidTransition
+from workflows.models import Stage
+from workflows.selectors import open_stage, visible_nominations
+
+NOM = "nominations.nomination"
+
+
+def events(n):
+    return list(Event.objects.filter(object_type=NOM, object_id=str(n.pk)).values_list("action", flat=True))
+
+
+def walk(users, n, *people):
+    for person in people:
+        actions.approve_nomination(actor=users[person], nomination=n, stage=open_stage(n))
+    n.refresh_from_db()
+    return n
+
+
+def test_household_gk_xa_is_awarded_at_the_commune(draft_factory, users):
+    n = draft_factory("tdp_head", "LC-SAPA-TDP1", "GK_XA", kind="household", name="Hộ A")
+    actions.submit_nomination(actor=users["tdp_head"], nomination=n)
+    n = walk(users, n, "commune_staff", "commune_chair")
+    assert n.status == Status.AWARDED
+    assert n.decision_number and n.decision_signer == users["commune_chair"]
+    assert open_stage(n) is None
+    assert not Stage.objects.filter(nomination=n, level__gt=20).exists()
+    assert events(n)[-3:] == ["nomination.submit", "nomination.approve", "nomination.award"]
+    assert verify_chain().ok
+
+
+def test_bk_ttg_climbs_to_the_prime_minister(draft_factory, users):
+    n = draft_factory(award="BK_TTG", round="1315-SK-2025")
+    actions.submit_nomination(actor=users["unit_head"], nomination=n)
+    n = walk(users, n, "commune_staff", "commune_chair", "province_staff", "province_chair")
+    stage = open_stage(n)
+    assert stage.org_unit.code == "BTDKTTW" and stage.step == "appraise"
+    with pytest.raises(PermissionDenied):  # scenario 2: no government decision before the board appraises
+        actions.approve_nomination(actor=users["pm"], nomination=n, stage=stage)
+    n = walk(users, n, "central_staff", "pm")
+    assert n.status == Status.AWARDED
+
+
+def test_submit_needs_a_complete_dossier(draft_factory, users):
+    n = draft_factory(documents=["to_trinh"])
+    with pytest.raises(ValidationError) as exc:
+        actions.submit_nomination(actor=users["unit_head"], nomination=n)
+    assert "Hồ sơ còn thiếu" in str(exc.value)
+    n.refresh_from_db()
+    assert n.status == Status.DRAFT and not n.stages.exists()
+
+
+def test_return_and_resubmit_across_two_levels(draft_factory, users):
+    n = draft_factory(award="BK_TINH")
+    actions.submit_nomination(actor=users["unit_head"], nomination=n)
+    n = walk(users, n, "commune_staff", "commune_chair")
+    actions.return_nomination(actor=users["province_staff"], nomination=n, stage=open_stage(n),
+                              reason="Thiếu biên bản")
+    n.refresh_from_db()
+    stage = open_stage(n)
+    assert n.status == Status.IN_REVIEW and (stage.org_unit.code, stage.step) == ("LC-SAPA", "decide")
+    actions.return_nomination(actor=users["commune_chair"], nomination=n, stage=stage, reason="Bổ sung biên bản")
+    n.refresh_from_db()
+    assert n.status == Status.RETURNED and open_stage(n) is None
+    actions.resubmit_nomination(actor=users["unit_head"], nomination=n)
+    stage = open_stage(n)
+    assert (stage.org_unit.code, stage.step) == ("LC-SAPA", "appraise")
+    n = walk(users, n, "commune_staff", "commune_chair")
+    stage = open_stage(n)
+    assert (stage.org_unit.code, stage.step) == ("LAOCAI", "appraise")  # back at the level that returned it
+    reasons = [e.data.get("reason") for e in Event.objects.filter(action="nomination.return", object_id=str(n.pk))]
+    assert reasons == ["Thiếu biên bản", "Bổ sung biên bản"]
+    n = walk(users, n, "province_staff", "province_chair")
+    assert n.status == Status.AWARDED
+
+
+def test_return_requires_a_reason(draft_factory, users):
+    n = draft_factory()
+    actions.submit_nomination(actor=users["unit_head"], nomination=n)
+    with pytest.raises(ValidationError):
+        actions.return_nomination(actor=users["commune_staff"], nomination=n, stage=open_stage(n), reason="  ")
+
+
+def test_stale_stage_is_a_conflict(draft_factory, users):
+    n = draft_factory()
+    actions.submit_nomination(actor=users["unit_head"], nomination=n)
+    stage = open_stage(n)
+    actions.approve_nomination(actor=users["commune_staff"], nomination=n, stage=stage)
+    before = Event.objects.count()
+    with pytest.raises(Conflict):
+        actions.approve_nomination(actor=users["commune_staff"], nomination=n, stage=stage)
+    assert Event.objects.count() == before
+
+
+def test_wrong_state_is_invalid_transition(draft_factory, users):
+    n = draft_factory()
+    with pytest.raises(InvalidTransition):
+        actions.resubmit_nomination(actor=users["unit_head"], nomination=n)
+
+
+def test_out_of_scope_reviewer_is_denied_and_nothing_changes(draft_factory, users):
+    n = draft_factory()
+    actions.submit_nomination(actor=users["unit_head"], nomination=n)
+    before = (Event.objects.count(), Stage.objects.count())
+    for intruder in ("bacha_staff", "hanoi_staff", "commune_chair", "inspector", "tdp_head"):
+        with pytest.raises(PermissionDenied):
+            actions.approve_nomination(actor=users[intruder], nomination=n, stage=open_stage(n))
+    assert (Event.objects.count(), Stage.objects.count()) == before
+
+
+def test_separation_of_duties(draft_factory, users, org_tree):
+    from roles.services import grant_role
+
+    # Scenario 10: the unit head is also a commune reviewer.
+    grant_role(actor=users["admin"], user=users["unit_head"], org_unit=org_tree["LC-SAPA"], role="appraiser")
+    n = draft_factory()
+    actions.submit_nomination(actor=users["unit_head"], nomination=n)
+    with pytest.raises(ValidationError):
+        actions.approve_nomination(actor=users["unit_head"], nomination=n, stage=open_stage(n))
+    # One person may not appraise and decide at the same level.
+    grant_role(actor=users["admin"], user=users["commune_staff"], org_unit=org_tree["LC-SAPA"], role="decider")
+    actions.approve_nomination(actor=users["commune_staff"], nomination=n, stage=open_stage(n))
+    with pytest.raises(ValidationError):
+        actions.approve_nomination(actor=users["commune_staff"], nomination=n, stage=open_stage(n))
+
+
+def test_no_double_award_for_one_achievement(draft_factory, users):
+    first = draft_factory(award="BK_TINH", round="1315-SK-2025", name="Người P")
+    actions.submit_nomination(actor=users["unit_head"], nomination=first)
+    second = draft_factory(award="GK_XA", round="1315-SK-2025", name="Người P")
+    with pytest.raises(ValidationError):
+        actions.submit_nomination(actor=users["unit_head"], nomination=second)
+    other_period = draft_factory(award="GK_XA", round="1315-2026", name="Người P")
+    actions.submit_nomination(actor=users["unit_head"], nomination=other_period)
+
+
+def test_read_scope(draft_factory, users):
+    n = draft_factory()
+    actions.submit_nomination(actor=users["unit_head"], nomination=n)
+    for reader in ("unit_head", "commune_staff", "inspector", "chief_inspector"):
+        assert visible_nominations(users[reader]).filter(pk=n.pk).exists(), reader
+    for outsider in ("hanoi_staff", "bacha_staff", "tdp_head", "province_staff"):
+        assert not visible_nominations(users[outsider]).filter(pk=n.pk).exists(), outsider
+
+
+def test_only_the_lifecycle_assigns_status():
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    offenders = [
+        str(p) for p in root.glob("*/**/*.py")
+        if ".venv" not in p.parts and "tests" not in p.parts and p.name != "lifecycle.py"
+        and re.search(r"\.status\s*=[^=]", p.read_text())
+    ]
+    assert offenders == []
