@@ -40,7 +40,7 @@ def _open_stage(nomination: Nomination, stage: Stage | int | None, *, required: 
     wanted = stage.pk if isinstance(stage, Stage) else stage
     if wanted is not None and (current is None or current.pk != int(wanted)):
         raise Conflict(_("Bước xét duyệt này đã được xử lý hoặc không còn mở; hãy tải lại hồ sơ."))
-    if required and wanted is None:
+    if required and wanted is None and current is not None:
         raise ValidationError({"stage": _("Hãy chỉ rõ bước xét duyệt đang mở mà bạn xử lý.")})
     return current
 
