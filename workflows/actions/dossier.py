@@ -25,7 +25,7 @@ from roles.selectors import holds_role_at
 
 from .. import routing
 from ..errors import InvalidTransition
-from ..models import Stage
+from ..selectors import open_stage
 from .review import lock_nomination, security_log
 
 EDITABLE = (Status.DRAFT, Status.RETURNED)
@@ -135,7 +135,7 @@ def update_nomination(
 def _may_attach(actor, nomination: Nomination) -> bool:
     if nomination.status in EDITABLE:
         return holds_role_at(actor, Role.PROPOSER, nomination.submitting_unit)
-    stage = Stage.objects.filter(nomination=nomination, closed_at__isnull=True).select_related("org_unit").first()
+    stage = open_stage(nomination)
     return stage is not None and holds_role_at(actor, stage.role, stage.org_unit)
 
 

@@ -21,6 +21,7 @@ from .. import guards, routing
 from ..errors import Conflict, InvalidTransition
 from ..lifecycle import NominationLifecycle
 from ..models import Outcome, Stage
+from ..selectors import open_stage
 
 security_log = logging.getLogger("security")
 
@@ -36,7 +37,7 @@ def lock_nomination(nomination: Nomination | int) -> Nomination:
 
 def _open_stage(nomination: Nomination, stage: Stage | int | None, *, required: bool) -> Stage | None:
     """The open stage, checked against the one the actor saw (stale → Conflict)."""
-    current = Stage.objects.filter(nomination=nomination, closed_at__isnull=True).select_related("org_unit").first()
+    current = open_stage(nomination)
     wanted = stage.pk if isinstance(stage, Stage) else stage
     if wanted is not None and (current is None or current.pk != int(wanted)):
         raise Conflict(_("Bước xét duyệt này đã được xử lý hoặc không còn mở; hãy tải lại hồ sơ."))
