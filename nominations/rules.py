@@ -15,17 +15,25 @@ def criteria_for(nomination: Nomination):
     return Criterion.objects.filter(movement_id=nomination.round.movement_id, group=nomination.nominee.group)
 
 
-def check_dossier_complete(nomination: Nomination) -> None:
-    """G7: the award's documents are attached and every criterion for the nominee's group is answered."""
-    problems = []
+def dossier_gaps(nomination: Nomination) -> tuple[list[str], list[str]]:
+    """What the dossier still lacks: the kinds of the award's required documents not attached, and the codes of
+    the criteria for the nominee's group not yet answered (met or not, with the evidence)."""
     have = set(nomination.documents.values_list("kind", flat=True))
-    missing = [DocumentKind(k).label for k in nomination.award.required_documents if k not in have]
-    if missing:
-        problems.append(_("Hồ sơ còn thiếu: %(docs)s.") % {"docs": ", ".join(str(m) for m in missing)})
+    missing = [kind for kind in nomination.award.required_documents if kind not in have]
     answers = {a.criterion_id: a for a in nomination.answers.all()}
     unanswered = [
         c.code for c in criteria_for(nomination) if c.pk not in answers or not answers[c.pk].note.strip()
     ]
+    return missing, unanswered
+
+
+def check_dossier_complete(nomination: Nomination) -> None:
+    """G7: the award's documents are attached and every criterion for the nominee's group is answered."""
+    missing, unanswered = dossier_gaps(nomination)
+    problems = []
+    if missing:
+        labels = ", ".join(str(DocumentKind(k).label) for k in missing)
+        problems.append(_("Hồ sơ còn thiếu: %(docs)s.") % {"docs": labels})
     if unanswered:
         problems.append(
             _("Chưa trả lời tiêu chí (đạt hay không, kèm minh chứng): %(codes)s.") % {"codes": ", ".join(unanswered)}

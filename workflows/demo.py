@@ -2,6 +2,7 @@
 every state, each written through the real services so the audit trail is complete."""
 
 import datetime
+import os
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -55,6 +56,13 @@ PEOPLE = [
     ("inspector", "Thanh tra tỉnh Lào Cai", Role.INSPECTOR, "LAOCAI"),
     ("chief_inspector", "Thanh tra Chính phủ", Role.INSPECTOR, "CP"),
 ]
+
+DEFAULT_PASSWORD = "thidua-demo-2026"  # noqa: S105 - a demo's known password; DEMO_PASSWORD overrides it
+
+
+def demo_password() -> str:
+    return os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 DOSSIER = ["to_trinh", "bao_cao_thanh_tich", "bien_ban_hoi_dong"]

@@ -13,6 +13,9 @@ from roles.selectors import holds_role_at
 
 from .models import Stage
 
+# The statuses in which the proposer may still change the dossier.
+EDITABLE = (Status.DRAFT, Status.RETURNED)
+
 
 class NominationLifecycle:
     status = State(Status, default=Status.DRAFT)

@@ -3,13 +3,16 @@
 Pages, the API and commands all read through here, so they cannot disagree on who sees what.
 """
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from audit.models import Event
 from nominations.models import Nomination
 from roles.models import Role
-from roles.selectors import inspector_root_paths, units_with_role
+from roles.selectors import holds_role_at, inspector_root_paths, units_with_role
 
+from .guards import check_separation_of_duties
+from .lifecycle import EDITABLE, NominationLifecycle
 from .models import Stage, Step
 
 NOMINATION_TYPE = "nominations.nomination"
@@ -69,3 +72,38 @@ def nomination_events(nomination: Nomination) -> QuerySet[Event]:
     return Event.objects.filter(object_type=NOMINATION_TYPE, object_id=str(nomination.pk)).select_related(
         "actor"
     ).order_by("seq")
+
+
+def may_edit(user, nomination: Nomination) -> bool:
+    """The proposer of the submitting unit may change the dossier while it is a draft or returned."""
+    return nomination.status in EDITABLE and holds_role_at(user, Role.PROPOSER, nomination.submitting_unit)
+
+
+def may_attach(user, nomination: Nomination) -> bool:
+    """Documents are added by the proposer while the dossier is editable, and by the open step's holder while
+    it is in review (e.g. the council's minutes)."""
+    if nomination.status in EDITABLE:
+        return may_edit(user, nomination)
+    stage = open_stage(nomination)
+    return stage is not None and holds_role_at(user, stage.role, stage.org_unit)
+
+
+REVIEW_TRANSITIONS = ("approve", "return_", "reject")
+
+
+def available_actions(user, nomination: Nomination, stage: Stage | None) -> list[str]:
+    """The transitions `user` may fire on `nomination` now, by the same checks the actions make (state, role,
+    separation of duties), so the buttons a page shows are the ones that will work."""
+    lifecycle = NominationLifecycle(nomination, stage)
+    allowed = []
+    for name in ("submit", "resubmit", "approve", "return_", "reject", "withdraw"):
+        transition = getattr(lifecycle, name)
+        if not (transition.can_proceed() and transition.has_perm(user)):
+            continue
+        if name in REVIEW_TRANSITIONS:
+            try:
+                check_separation_of_duties(user, nomination, stage)
+            except ValidationError:
+                continue
+        allowed.append(name)
+    return allowed

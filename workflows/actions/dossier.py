@@ -25,10 +25,9 @@ from roles.selectors import holds_role_at
 
 from .. import routing
 from ..errors import InvalidTransition
-from ..selectors import open_stage
+from ..lifecycle import EDITABLE
+from ..selectors import may_attach
 from .review import lock_nomination, security_log
-
-EDITABLE = (Status.DRAFT, Status.RETURNED)
 
 
 def _require_proposer(actor, unit: OrgUnit, what: str) -> None:
@@ -132,13 +131,6 @@ def update_nomination(
     return nomination
 
 
-def _may_attach(actor, nomination: Nomination) -> bool:
-    if nomination.status in EDITABLE:
-        return holds_role_at(actor, Role.PROPOSER, nomination.submitting_unit)
-    stage = open_stage(nomination)
-    return stage is not None and holds_role_at(actor, stage.role, stage.org_unit)
-
-
 def attach_document(*, actor, nomination: Nomination | int, kind: str, upload) -> Document:
     """Attach a file to the dossier: the proposer while it is editable, the open step's holder while in review."""
     with transaction.atomic():
@@ -148,7 +140,7 @@ def attach_document(*, actor, nomination: Nomination | int, kind: str, upload) -
                 _("Không thể thêm tài liệu vào hồ sơ ở trạng thái “%(status)s”.")
                 % {"status": nomination.get_status_display()}
             )
-        if not _may_attach(actor, nomination):
+        if not may_attach(actor, nomination):
             security_log.warning("denied action=attach user=%s nomination=%s", getattr(actor, "pk", None), nomination.pk)
             raise PermissionDenied(_("Bạn không được thêm tài liệu vào hồ sơ này."))
         if kind not in DocumentKind.values:

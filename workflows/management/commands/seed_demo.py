@@ -10,8 +10,6 @@ from nominations.models import Nomination
 from workflows import demo
 from workflows.catalog import load_reference_data
 
-DEFAULT_PASSWORD = "thidua-demo-2026"  # noqa: S105 - printed to the operator; DEMO_PASSWORD overrides it
-
 
 class Command(BaseCommand):
     help = "Create the demo world (units, users, roles, catalog, nominations in every state). Idempotent."
@@ -22,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo refuses to run with DEBUG off (it creates known passwords); use --force.")
-        password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+        password = demo.demo_password()
         with transaction.atomic():
             self.stdout.write("Loading the catalog and the routing profiles…")
             load_reference_data()

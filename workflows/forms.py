@@ -1,0 +1,123 @@
+"""The web forms: they parse and validate input, then the views hand the cleaned data to the actions."""
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from nominations.models import AwardType, DocumentKind, NomineeKind, Round, Status
+from roles.models import Level, OrgUnit
+
+
+class NominationCreateForm(forms.Form):
+    round = forms.ModelChoiceField(label=_("Đợt thi đua"), queryset=Round.objects.none(), to_field_name="code")
+    award = forms.ModelChoiceField(label=_("Hình thức khen thưởng"), queryset=AwardType.objects.none(),
+                                   to_field_name="code")
+    submitting_unit = forms.ModelChoiceField(label=_("Đơn vị đề nghị"), queryset=OrgUnit.objects.none(),
+                                             to_field_name="code")
+    nominee_kind = forms.ChoiceField(label=_("Loại đối tượng"), choices=NomineeKind.choices)
+    nominee_name = forms.CharField(label=_("Tên đối tượng"), max_length=255)
+    identity_number = forms.CharField(label=_("Số định danh (nếu có)"), max_length=32, required=False)
+    nominee_details = forms.CharField(label=_("Thông tin thêm (chức vụ, địa chỉ…)"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+    achievement = forms.CharField(label=_("Tóm tắt thành tích"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, proposer_units, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["round"].queryset = Round.objects.filter(opens_on__lte=today, closes_on__gte=today).order_by("code")
+        self.fields["award"].queryset = AwardType.objects.valid_on(today).order_by("order", "code")
+        self.fields["submitting_unit"].queryset = proposer_units
+        if len(proposer_units) == 1:
+            self.fields["submitting_unit"].initial = proposer_units[0].code
+
+
+class NominationEditForm(forms.Form):
+    achievement = forms.CharField(label=_("Tóm tắt thành tích"), widget=forms.Textarea(attrs={"rows": 5}))
+    nominee_details = forms.CharField(label=_("Thông tin thêm về đối tượng"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, criteria, answers, **kwargs):
+        """One pair of fields per criterion: met (a checkbox) and the evidence (a sentence or two)."""
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            answer = answers.get(criterion.pk)
+            self.fields[f"met_{criterion.code}"] = forms.BooleanField(
+                label=_("Đạt"), required=False, initial=answer.met if answer else False
+            )
+            self.fields[f"note_{criterion.code}"] = forms.CharField(
+                label=_("Minh chứng"), required=False, max_length=2000, initial=answer.note if answer else "",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def criterion_rows(self):
+        return [(c, self[f"met_{c.code}"], self[f"note_{c.code}"]) for c in self.criteria]
+
+    def answers(self) -> list[dict]:
+        return [
+            {"code": c.code, "met": self.cleaned_data[f"met_{c.code}"], "note": self.cleaned_data[f"note_{c.code}"]}
+            for c in self.criteria
+        ]
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại tài liệu"), choices=DocumentKind.choices)
+    file = forms.FileField(label=_("Tệp (PDF, ảnh JPG/PNG, Word, Excel)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext("Tối đa %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+
+
+class ActionForm(forms.Form):
+    """The comment and reason of a review decision; `stage` pins the step the reviewer saw (stale → 409)."""
+
+    stage = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    comment = forms.CharField(label=_("Ý kiến"), required=False, max_length=4000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Lý do"), required=False, max_length=4000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    decision_number = forms.CharField(label=_("Số quyết định (để trống để hệ thống cấp)"), required=False,
+                                      max_length=64)
+    decision_date = forms.DateField(label=_("Ngày quyết định"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, action: str, final: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if action not in ("return_", "reject", "withdraw"):
+            del self.fields["reason"]
+        else:
+            self.fields["reason"].required = action != "withdraw"
+        if not (action == "approve" and final):
+            del self.fields["decision_number"], self.fields["decision_date"]
+
+
+def _choices_with_all(choices):
+    return [("", _("Tất cả")), *choices]
+
+
+class InboxFilterForm(forms.Form):
+    award = forms.ModelChoiceField(label=_("Hình thức"), queryset=AwardType.objects.order_by("order", "code"),
+                                   to_field_name="code", required=False, empty_label=_("Tất cả"))
+    round = forms.ModelChoiceField(label=_("Đợt"), queryset=Round.objects.order_by("code"), to_field_name="code",
+                                   required=False, empty_label=_("Tất cả"))
+    level = forms.TypedChoiceField(label=_("Cấp"), choices=_choices_with_all(Level.choices), coerce=int,
+                                   required=False, empty_value=None)
+
+
+class NominationFilterForm(InboxFilterForm):
+    level = None
+    status = forms.ChoiceField(label=_("Trạng thái"), choices=_choices_with_all(Status.choices), required=False)
+    unit = forms.CharField(label=_("Mã đơn vị"), required=False, max_length=64)
+    q = forms.CharField(label=_("Tìm theo tên, thành tích hoặc số hồ sơ"), required=False, max_length=200)
+
+
+class AuditFilterForm(forms.Form):
+    since = forms.DateField(label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    actor = forms.CharField(label=_("Người thực hiện (tên đăng nhập)"), required=False, max_length=150)
+    action = forms.CharField(label=_("Thao tác"), required=False, max_length=64)
+    unit = forms.CharField(label=_("Mã đơn vị"), required=False, max_length=64)
+    nomination = forms.IntegerField(label=_("Số hồ sơ"), required=False, min_value=1)

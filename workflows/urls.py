@@ -1,0 +1,17 @@
+from django.urls import path
+
+from .views import audit, inbox, nominations
+
+urlpatterns = [
+    path("", inbox.inbox, name="home"),
+    path("nominations/", nominations.nomination_list, name="nomination-list"),
+    path("nominations/new/", nominations.nomination_create, name="nomination-create"),
+    path("nominations/<int:pk>/", nominations.nomination_detail, name="nomination-detail"),
+    path("nominations/<int:pk>/edit/", nominations.nomination_edit, name="nomination-edit"),
+    path("nominations/<int:pk>/documents/", nominations.document_upload, name="document-upload"),
+    path("nominations/<int:pk>/documents/<int:document_id>/", nominations.document_download, name="document-download"),
+    path("nominations/<int:pk>/<slug:action>/", nominations.nomination_act, name="nomination-act"),
+    path("audit/", audit.audit_events, name="audit-events"),
+    path("audit/verify/", audit.audit_verify, name="audit-verify"),
+    path("audit/export/", audit.audit_export, name="audit-export"),
+]

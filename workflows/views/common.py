@@ -1,0 +1,32 @@
+"""What every page shares: the paginator and the rendering of an action's refusal."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from ..errors import http_status, messages_of
+
+PAGE_SIZE = 25
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE):
+    """One COUNT and one page query, whatever the number of rows."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def refused(request, template: str, context: dict, exc: Exception, form=None):
+    """Re-render the page with the action's refusal in it, under the status the API would give (400/403/409)."""
+    context["errors"] = messages_of(exc)
+    form = form if form is not None else context.get("form")
+    if form is not None and hasattr(exc, "message_dict"):
+        for field, messages in exc.message_dict.items():
+            if field in form.fields:
+                for message in messages:
+                    form.add_error(field, message)
+                context["errors"] = [m for m in context["errors"] if m not in messages]
+    return render(request, template, context, status=http_status(exc))

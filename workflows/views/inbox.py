@@ -1,0 +1,29 @@
+"""The home page: the stages waiting for me, oldest first."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from .. import selectors
+from ..forms import InboxFilterForm
+from .common import paginate, query_without_page
+
+
+@login_required
+def inbox(request):
+    form = InboxFilterForm(request.GET or None)
+    stages = selectors.inbox(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["award"]:
+            stages = stages.filter(nomination__award=data["award"])
+        if data["round"]:
+            stages = stages.filter(nomination__round=data["round"])
+        if data["level"] is not None:
+            stages = stages.filter(level=data["level"])
+    page = paginate(request, stages)
+    today = timezone.localdate()
+    for stage in page:
+        stage.days_waiting = (today - timezone.localdate(stage.opened_at)).days
+        stage.days_left = (timezone.localdate(stage.due_at) - today).days if stage.due_at else None
+    return render(request, "workflows/inbox.html", {"form": form, "page": page, "query": query_without_page(request)})

@@ -1,0 +1,236 @@
+"""Nomination pages: the list, a nomination with its dossier, route and timeline, the proposer's forms, document
+upload and download, and the review actions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from nominations import rules
+from nominations.models import DocumentKind, Nomination
+from roles.models import OrgUnit, Role
+from roles.selectors import units_with_role
+
+from .. import actions, routing, selectors
+from ..errors import HANDLED, InvalidTransition
+from ..forms import ActionForm, DocumentForm, NominationCreateForm, NominationEditForm, NominationFilterForm
+from ..lifecycle import EDITABLE
+from .common import paginate, query_without_page, refused
+
+# URL name of an action → (the lifecycle transition, its label on the button and the form's title).
+ACTIONS = {
+    "submit": ("submit", gettext_lazy("Trình hồ sơ")),
+    "resubmit": ("resubmit", gettext_lazy("Trình lại")),
+    "approve": ("approve", gettext_lazy("Đồng ý")),
+    "return": ("return_", gettext_lazy("Trả lại")),
+    "reject": ("reject", gettext_lazy("Không đồng ý")),
+    "withdraw": ("withdraw", gettext_lazy("Rút hồ sơ")),
+}
+URL_OF_TRANSITION = {transition: name for name, (transition, _label) in ACTIONS.items()}
+
+
+def _visible(request, pk: int) -> Nomination:
+    """The nomination if the user may read it; anything else is 'not found', never 'forbidden'."""
+    return get_object_or_404(selectors.nomination_list(request.user), pk=pk)
+
+
+@login_required
+def nomination_list(request):
+    form = NominationFilterForm(request.GET or None)
+    nominations = selectors.nomination_list(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["status"]:
+            nominations = nominations.filter(status=data["status"])
+        if data["award"]:
+            nominations = nominations.filter(award=data["award"])
+        if data["round"]:
+            nominations = nominations.filter(round=data["round"])
+        if data["unit"]:
+            unit = OrgUnit.objects.filter(code=data["unit"].strip().upper()).first()
+            nominations = nominations.filter(submitting_unit__path__startswith=unit.path) if unit else nominations.none()
+        if data["q"]:
+            text = data["q"].strip()
+            match = Q(nominee__name__icontains=text) | Q(achievement__icontains=text)
+            if text.isdigit():
+                match |= Q(pk=int(text))
+            nominations = nominations.filter(match)
+    page = paginate(request, nominations.order_by("-updated_at", "-pk"))
+    may_create = units_with_role(request.user, Role.PROPOSER).exists()
+    return render(request, "workflows/nomination_list.html",
+                  {"form": form, "page": page, "query": query_without_page(request), "may_create": may_create})
+
+
+def _detail_context(request, nomination: Nomination, upload_form=None) -> dict:
+    stage = selectors.open_stage(nomination)
+    answers = {a.criterion_id: a for a in nomination.answers.all()}
+    criteria = [(c, answers.get(c.pk)) for c in rules.criteria_for(nomination)]
+    may_attach = selectors.may_attach(request.user, nomination)
+    missing, _unanswered = rules.dossier_gaps(nomination)
+    return {
+        "nomination": nomination,
+        "stage": stage,
+        "route": routing.route_with_state(nomination, stage),
+        "documents": nomination.documents.select_related("uploaded_by").order_by("uploaded_at", "pk"),
+        "missing_documents": [DocumentKind(k).label for k in missing],
+        "criteria": criteria,
+        "events": selectors.nomination_events(nomination),
+        "actions": [(URL_OF_TRANSITION[t], ACTIONS[URL_OF_TRANSITION[t]][1])
+                    for t in selectors.available_actions(request.user, nomination, stage)],
+        "may_edit": selectors.may_edit(request.user, nomination),
+        "upload_form": (upload_form or DocumentForm()) if may_attach else None,
+    }
+
+
+@login_required
+def nomination_detail(request, pk: int):
+    nomination = _visible(request, pk)
+    return render(request, "workflows/nomination_detail.html", _detail_context(request, nomination))
+
+
+@login_required
+def nomination_create(request):
+    units = units_with_role(request.user, Role.PROPOSER).order_by("code")
+    if not units.exists():
+        raise PermissionDenied(_("Chỉ thủ trưởng đơn vị đề nghị mới được lập hồ sơ."))
+    form = NominationCreateForm(request.POST if request.method == "POST" else None, proposer_units=units)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            nomination = actions.create_nomination(
+                actor=request.user, round=data["round"], award=data["award"], submitting_unit=data["submitting_unit"],
+                nominee={"kind": data["nominee_kind"], "name": data["nominee_name"],
+                         "identity_number": data["identity_number"], "details": data["nominee_details"]},
+                achievement=data["achievement"],
+            )
+        except HANDLED as exc:
+            return refused(request, "workflows/nomination_create.html", context, exc)
+        messages.success(request, _("Đã lập hồ sơ số %(id)s. Hãy trả lời các tiêu chí và đính kèm tài liệu.")
+                         % {"id": nomination.pk})
+        return redirect("nomination-edit", pk=nomination.pk)
+    return render(request, "workflows/nomination_create.html", context, status=400 if form.errors else 200)
+
+
+def _edit_context(request, nomination: Nomination, form=None, upload_form=None) -> dict:
+    answers = {a.criterion_id: a for a in nomination.answers.all()}
+    criteria = rules.criteria_for(nomination).order_by("order", "code")
+    if form is None:
+        form = NominationEditForm(criteria=criteria, answers=answers,
+                                  initial={"achievement": nomination.achievement,
+                                           "nominee_details": nomination.nominee.details})
+    missing, unanswered = rules.dossier_gaps(nomination)
+    return {
+        "nomination": nomination, "form": form,
+        "documents": nomination.documents.order_by("uploaded_at", "pk"),
+        "missing_documents": [DocumentKind(k).label for k in missing],
+        "required_documents": [DocumentKind(k).label for k in nomination.award.required_documents],
+        "unanswered": unanswered,
+        "upload_form": upload_form or DocumentForm(),
+    }
+
+
+@login_required
+def nomination_edit(request, pk: int):
+    nomination = _visible(request, pk)
+    if nomination.status not in EDITABLE:
+        exc = InvalidTransition(_("Không thể sửa hồ sơ ở trạng thái “%(status)s”.")
+                                % {"status": nomination.get_status_display()})
+        return refused(request, "workflows/nomination_detail.html", _detail_context(request, nomination), exc)
+    if not selectors.may_edit(request.user, nomination):
+        raise PermissionDenied(_("Chỉ thủ trưởng đơn vị đề nghị mới được lập và sửa hồ sơ."))
+    if request.method != "POST":
+        return render(request, "workflows/nomination_edit.html", _edit_context(request, nomination))
+    answers = {a.criterion_id: a for a in nomination.answers.all()}
+    form = NominationEditForm(request.POST, criteria=rules.criteria_for(nomination).order_by("order", "code"),
+                              answers=answers)
+    context = _edit_context(request, nomination, form=form)
+    if not form.is_valid():
+        return render(request, "workflows/nomination_edit.html", context, status=400)
+    try:
+        actions.update_nomination(actor=request.user, nomination=nomination, achievement=form.cleaned_data["achievement"],
+                                  criteria=form.answers(), nominee_details=form.cleaned_data["nominee_details"])
+    except HANDLED as exc:
+        return refused(request, "workflows/nomination_edit.html", context, exc)
+    messages.success(request, _("Đã lưu hồ sơ."))
+    return redirect("nomination-edit", pk=nomination.pk)
+
+
+@login_required
+@require_POST
+def document_upload(request, pk: int):
+    nomination = _visible(request, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if request.POST.get("page") == "edit":
+        template, back = "workflows/nomination_edit.html", "nomination-edit"
+        context = _edit_context(request, nomination, upload_form=form)
+    else:
+        template, back = "workflows/nomination_detail.html", "nomination-detail"
+        context = _detail_context(request, nomination, upload_form=form)
+    if not form.is_valid():
+        return render(request, template, context, status=400)
+    try:
+        document = actions.attach_document(actor=request.user, nomination=nomination, kind=form.cleaned_data["kind"],
+                                           upload=form.cleaned_data["file"])
+    except HANDLED as exc:
+        return refused(request, template, context, exc, form=form)
+    messages.success(request, _("Đã đính kèm “%(name)s”.") % {"name": document.original_name})
+    return redirect(back, pk=nomination.pk)
+
+
+@login_required
+def document_download(request, pk: int, document_id: int):
+    nomination = _visible(request, pk)
+    document = get_object_or_404(nomination.documents, pk=document_id)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("Tệp không còn trên máy chủ.")) from exc
+    return FileResponse(handle, as_attachment=True, filename=document.original_name,
+                        content_type=document.content_type or "application/octet-stream")
+
+
+def _perform(action: str, request, nomination: Nomination, data: dict):
+    common = {"actor": request.user, "nomination": nomination, "comment": data.get("comment", "")}
+    review = {**common, "stage": data.get("stage")}
+    if action == "submit":
+        return actions.submit_nomination(**common)
+    if action == "resubmit":
+        return actions.resubmit_nomination(**common)
+    if action == "withdraw":
+        return actions.withdraw_nomination(**common, reason=data.get("reason", ""))
+    if action == "approve":
+        return actions.approve_nomination(**review, decision_number=data.get("decision_number", ""),
+                                          decision_date=data.get("decision_date"))
+    if action == "return":
+        return actions.return_nomination(**review, reason=data.get("reason", ""))
+    return actions.reject_nomination(**review, reason=data.get("reason", ""))
+
+
+@login_required
+def nomination_act(request, pk: int, action: str):
+    if action not in ACTIONS:
+        raise Http404(_("Không có thao tác này."))
+    nomination = _visible(request, pk)
+    stage = selectors.open_stage(nomination)
+    transition, title = ACTIONS[action]
+    final = stage is not None and stage.position == len(nomination.route) - 1
+    form = ActionForm(request.POST if request.method == "POST" else None, action=transition, final=final,
+                      initial={"stage": stage.pk if stage else None})
+    context = {"nomination": nomination, "stage": stage, "form": form, "action": action, "title": title,
+               "final": final}
+    if request.method != "POST":
+        return render(request, "workflows/nomination_act.html", context)
+    if not form.is_valid():
+        return render(request, "workflows/nomination_act.html", context, status=400)
+    try:
+        _perform(action, request, nomination, form.cleaned_data)
+    except HANDLED as exc:
+        return refused(request, "workflows/nomination_act.html", context, exc)
+    messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": title})
+    return redirect("nomination-detail", pk=nomination.pk)
