@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from nominations.models import AwardType, DocumentKind, NomineeKind, Round, Status
 from roles.models import Level, OrgUnit
 
+from .labels import EVENT_LABELS
+
 
 class NominationCreateForm(forms.Form):
     round = forms.ModelChoiceField(label=_("Đợt thi đua"), queryset=Round.objects.none(), to_field_name="code")
@@ -118,6 +120,7 @@ class AuditFilterForm(forms.Form):
     since = forms.DateField(label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     actor = forms.CharField(label=_("Người thực hiện (tên đăng nhập)"), required=False, max_length=150)
-    action = forms.CharField(label=_("Thao tác"), required=False, max_length=64)
+    action = forms.ChoiceField(label=_("Thao tác"), required=False,
+                               choices=[("", _("Tất cả")), *EVENT_LABELS.items()])
     unit = forms.CharField(label=_("Mã đơn vị"), required=False, max_length=64)
     nomination = forms.IntegerField(label=_("Số hồ sơ"), required=False, min_value=1)
