@@ -3,8 +3,12 @@
 Pages, the API and commands all read through here, so they cannot disagree on who sees what.
 """
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from audit.models import Event
 from nominations.models import Nomination
@@ -16,6 +20,7 @@ from .lifecycle import EDITABLE, NominationLifecycle
 from .models import Stage, Step
 
 NOMINATION_TYPE = "nominations.nomination"
+security_log = logging.getLogger("security")
 
 
 def inbox(user) -> QuerySet[Stage]:
@@ -61,6 +66,17 @@ def visible_nominations(user) -> QuerySet[Nomination]:
 
 def nomination_list(user) -> QuerySet[Nomination]:
     return visible_nominations(user).select_related("nominee", "award", "round", "submitting_unit")
+
+
+def readable_nomination(user, pk) -> Nomination:
+    """The nomination if `user` may read it. Anything else is 'not found' (never 'forbidden', so ids leak
+    nothing); a miss on a nomination that exists is logged for the security log."""
+    nomination = nomination_list(user).filter(pk=pk).first()
+    if nomination is None:
+        if Nomination.objects.filter(pk=pk).exists():
+            security_log.warning("denied action=read user=%s nomination=%s", getattr(user, "pk", None), pk)
+        raise Http404(_("Không tìm thấy hồ sơ."))
+    return nomination
 
 
 def open_stage(nomination: Nomination) -> Stage | None:

@@ -132,7 +132,7 @@ def test_nomination_page_shows_route_timeline_and_the_actions_i_may_take(login, 
     assert [name for name, _ in proposer_page.context["actions"]] == ["withdraw"]
 
 
-def test_out_of_scope_nomination_and_its_documents_are_not_found(login, draft_factory, users):
+def test_out_of_scope_nomination_and_its_documents_are_not_found_and_logged(login, draft_factory, users, caplog):
     nomination = draft_factory()
     document = nomination.documents.first()
     client = login("hanoi_staff")
@@ -143,6 +143,10 @@ def test_out_of_scope_nomination_and_its_documents_are_not_found(login, draft_fa
         reverse("document-download", args=[nomination.pk, document.pk]),
     ):
         assert client.get(url).status_code == 404, url
+    denials = [r for r in caplog.records if r.name == "security" and "action=read" in r.getMessage()]
+    assert len(denials) == 4
+    assert client.get(reverse("nomination-detail", args=[nomination.pk + 1000])).status_code == 404
+    assert len([r for r in caplog.records if r.name == "security"]) == 4  # a missing id is not a denial
 
 
 def test_document_download_is_an_attachment_with_a_safe_name(login, draft_factory):

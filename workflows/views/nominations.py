@@ -36,7 +36,7 @@ URL_OF_TRANSITION = {transition: name for name, (transition, _label) in ACTIONS.
 
 def _visible(request, pk: int) -> Nomination:
     """The nomination if the user may read it; anything else is 'not found', never 'forbidden'."""
-    return get_object_or_404(selectors.nomination_list(request.user), pk=pk)
+    return selectors.readable_nomination(request.user, pk)
 
 
 @login_required
