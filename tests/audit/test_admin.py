@@ -1,7 +1,6 @@
 """The admin shows audit events and offers no way to add, change or delete them."""
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 
 
@@ -11,7 +10,6 @@ def admin_session(client, django_user_model):
     return client
 
 
-@override_settings(ROOT_URLCONF="tests.audit.admin_urls")
 def test_a_superuser_can_list_and_view_but_not_add_change_or_delete(admin_session, six_events):
     # given six events and a superuser
     # when they open the list, an event, and the add, delete and bulk-delete paths
