@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .models import OrgUnit, RoleAssignment
 from .services import grant_role, revoke_role
@@ -36,7 +37,7 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
                                 valid_from=obj.valid_from, valid_to=obj.valid_to)
         obj.pk = assignment.pk
 
-    @admin.action(description="Thu hồi vai trò đã chọn")
+    @admin.action(description=_("Thu hồi vai trò đã chọn"))
     def revoke(self, request, queryset):
         for assignment in queryset.filter(revoked_at__isnull=True):
             try:
