@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "roles",
     "nominations",
     "workflows",
+    "deadlines",
+    "notifications",
+    "django_tasks",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +148,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- Mail -----------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "thidua@localhost")
+
+# Background tasks (django-tasks): immediate in the demo/tests; production sets TASKS_BACKEND to a database backend
+# on PostgreSQL and runs its worker (see workflows/tasks.py).
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+# Reminders are sent this many working days before a stage's due date (deadlines.policy for the limits).
+DEADLINE_REMIND_DAYS_BEFORE = int(os.environ.get("DEADLINE_REMIND_DAYS_BEFORE", "3"))
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

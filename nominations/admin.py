@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AwardType, Criterion, Movement, Nomination, Nominee, Round
+from .models import AwardRule, AwardType, Criterion, Hold, Movement, Nomination, Nominee, Round
 
 
 @admin.register(AwardType)
@@ -37,6 +37,29 @@ class NominationAdmin(admin.ModelAdmin):
 
     list_display = ["pk", "nominee", "award", "round", "submitting_unit", "status"]
     list_filter = ["status", "award", "round"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AwardRule)
+class AwardRuleAdmin(admin.ModelAdmin):
+    list_display = ["award", "deciding_level", "valid_from", "valid_to", "basis"]
+    list_filter = ["award"]
+
+
+@admin.register(Hold)
+class HoldAdmin(admin.ModelAdmin):
+    """Read-only: holds are placed and cleared through workflows.actions.place_hold / clear_hold (audited)."""
+
+    list_display = ["nominee", "reason", "placed_by", "placed_at", "cleared_at"]
+    list_filter = ["reason"]
 
     def has_add_permission(self, request):
         return False

@@ -5,21 +5,32 @@ edit it afterwards in the admin."""
 import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from roles.models import Level
 
-from .models import AwardType, Criterion, DocumentKind, Movement, Round, SubjectGroup
+from .models import AwardRule, AwardType, Criterion, DocumentKind, Movement, Round, SubjectGroup
 
 D = datetime.date
 STANDARD_DOSSIER = [DocumentKind.TO_TRINH, DocumentKind.BAO_CAO_THANH_TICH, DocumentKind.BIEN_BAN_HOI_DONG]
 
 AWARDS = [
-    ("GK_UNIT", "Giấy khen của Thủ trưởng cơ quan, đơn vị", Level.UNIT, None, None),
-    ("GK_XA", "Giấy khen của Chủ tịch Ủy ban nhân dân cấp xã", Level.COMMUNE, None, None),
-    ("GK_HUYEN", "Giấy khen của Chủ tịch Ủy ban nhân dân cấp huyện", Level.DISTRICT, None, D(2025, 6, 30)),
-    ("BK_TINH", "Bằng khen của Chủ tịch Ủy ban nhân dân cấp tỉnh", Level.PROVINCE, None, None),
-    ("BK_BO", "Bằng khen của Bộ trưởng, Thủ trưởng ban, ngành, đoàn thể Trung ương", Level.MINISTRY, None, None),
-    ("BK_TTG", "Bằng khen của Thủ tướng Chính phủ", Level.GOVERNMENT, None, None),
+    ("GK_UNIT", gettext_noop("Giấy khen của Thủ trưởng cơ quan, đơn vị"), Level.UNIT, None, None),
+    ("GK_XA", gettext_noop("Giấy khen của Chủ tịch Ủy ban nhân dân cấp xã"), Level.COMMUNE, None, None),
+    ("GK_HUYEN", gettext_noop("Giấy khen của Chủ tịch Ủy ban nhân dân cấp huyện"), Level.DISTRICT, None, D(2025, 6, 30)),
+    ("BK_TINH", gettext_noop("Bằng khen của Chủ tịch Ủy ban nhân dân cấp tỉnh"), Level.PROVINCE, None, None),
+    ("BK_BO", gettext_noop("Bằng khen của Bộ trưởng, Thủ trưởng ban, ngành, đoàn thể Trung ương"), Level.MINISTRY,
+     None, None),
+    ("BK_TTG", gettext_noop("Bằng khen của Thủ tướng Chính phủ"), Level.GOVERNMENT, None, None),
+    ("CSTD_CS", gettext_noop("Danh hiệu Chiến sĩ thi đua cơ sở"), Level.COMMUNE, None, None),
+]
+
+# Who decides, by date (DOMAIN.md §4): an award without rules is decided at its own `deciding_level`.
+_BEFORE_REFORM = "Chủ tịch UBND cấp huyện (trước 01/07/2025)"
+AWARD_RULES = [
+    ("GK_HUYEN", Level.DISTRICT, None, D(2025, 6, 30), _BEFORE_REFORM),
+    ("CSTD_CS", Level.DISTRICT, None, D(2025, 6, 30), _BEFORE_REFORM),
+    ("CSTD_CS", Level.COMMUNE, D(2025, 7, 1), None, "Chính quyền địa phương 2 cấp, từ 01/07/2025"),
 ]
 
 MOVEMENT = {
@@ -113,6 +124,12 @@ def load_catalog() -> Movement:
             code=code,
             defaults={"name": name, "deciding_level": level, "required_documents": list(STANDARD_DOSSIER),
                       "valid_from": valid_from, "valid_to": valid_to, "order": order},
+        )
+    for code, level, valid_from, valid_to, basis in AWARD_RULES:
+        award = AwardType.objects.get(code=code)
+        AwardRule.objects.get_or_create(
+            award=award, valid_from=valid_from, valid_to=valid_to,
+            defaults={"deciding_level": level, "basis": basis},
         )
     movement, _ = Movement.objects.get_or_create(code=MOVEMENT["code"], defaults=MOVEMENT)
     for group, items in CRITERIA.items():

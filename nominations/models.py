@@ -50,6 +50,14 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Đã rút")
 
 
+class BkTtgPath(models.TextChoices):
+    """G6: the three ways to a Bằng khen of the Prime Minister."""
+
+    MOVEMENT = "movement", _("Tiêu biểu trong phong trào (sơ kết, tổng kết)")
+    MERIT = "merit", _("Theo công trạng (đã có Bằng khen cấp bộ, tỉnh)")
+    EXCEPTIONAL = "exceptional", _("Thành tích đột xuất")
+
+
 class ValidityQuerySet(models.QuerySet):
     def valid_on(self, day: datetime.date | None = None):
         return self.filter(valid_on_q(day or timezone.localdate()))
@@ -76,6 +84,28 @@ class AwardType(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AwardRule(models.Model):
+    """Which level decides an award between two dates (e.g. CSTĐ cơ sở: district, then commune from 2025-07-01).
+
+    Without a rule in force, the award's own `deciding_level` applies."""
+
+    award = models.ForeignKey(AwardType, on_delete=models.CASCADE, related_name="rules")
+    deciding_level = models.IntegerField(_("cấp quyết định"), choices=Level.choices)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    basis = models.CharField(_("căn cứ"), max_length=255, blank=True)
+
+    objects = ValidityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("thẩm quyền quyết định theo thời gian")
+        verbose_name_plural = _("thẩm quyền quyết định theo thời gian")
+        ordering = ["award", "valid_from"]
+
+    def __str__(self):
+        return f"{self.award.code}: {self.get_deciding_level_display()} ({self.valid_from} – {self.valid_to})"
 
 
 class Movement(models.Model):
@@ -195,6 +225,8 @@ class Nomination(models.Model):
     submitting_unit = models.ForeignKey(OrgUnit, verbose_name=_("đơn vị đề nghị"), on_delete=models.PROTECT,
                                         related_name="nominations")
     achievement = models.TextField(_("tóm tắt thành tích"))
+    path = models.CharField(_("diện đề nghị Bằng khen Thủ tướng"), max_length=12, choices=BkTtgPath.choices,
+                            default=BkTtgPath.MOVEMENT)
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.DRAFT,
                               db_index=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -235,7 +267,7 @@ class CriterionAnswer(models.Model):
         constraints = [models.UniqueConstraint(fields=["nomination", "criterion"], name="one_answer_per_criterion")]
 
     def __str__(self):
-        return f"{self.criterion.code}: {'đạt' if self.met else 'chưa đạt'}"
+        return f"{self.criterion.code}: {_('đạt') if self.met else _('chưa đạt')}"
 
 
 def document_storage_name(instance, filename: str) -> str:
@@ -261,3 +293,39 @@ class Document(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.original_name}"
+
+
+class HoldReason(models.TextChoices):
+    DISCIPLINE = "discipline", _("Đang xem xét kỷ luật")
+    INVESTIGATION = "investigation", _("Đang bị điều tra")
+    COMPLAINT = "complaint", _("Đang có khiếu nại, tố cáo")
+
+
+class Hold(models.Model):
+    """G4: a nominee under discipline, investigation or complaint; while active, their nominations wait ON_HOLD."""
+
+    nominee = models.ForeignKey(Nominee, on_delete=models.PROTECT, related_name="holds")
+    reason = models.CharField(_("lý do"), max_length=16, choices=HoldReason.choices)
+    note = models.TextField(_("ghi chú"), blank=True)
+    file = models.FileField(upload_to=document_storage_name, max_length=255)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField(default=timezone.now)
+    cleared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    clear_note = models.TextField(_("căn cứ gỡ"), blank=True)
+
+    class Meta:
+        verbose_name = _("tạm dừng xét khen thưởng")
+        verbose_name_plural = _("tạm dừng xét khen thưởng")
+        ordering = ["-placed_at"]
+        indexes = [models.Index(fields=["nominee"], condition=Q(cleared_at__isnull=True), name="active_hold")]
+
+    def __str__(self):
+        return f"{self.nominee} – {self.get_reason_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.cleared_at is None

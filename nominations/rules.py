@@ -3,9 +3,22 @@
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Criterion, DocumentKind, Nomination, Round, Status
+from roles.models import Level
+
+from .models import (
+    AwardRule,
+    AwardType,
+    BkTtgPath,
+    Criterion,
+    DocumentKind,
+    Hold,
+    Nomination,
+    Round,
+    Status,
+)
 
 # Statuses of nominations that hold or may still win an award (G3 counts nominations in progress).
 LIVE_STATUSES = (Status.IN_REVIEW, Status.RETURNED, Status.ON_HOLD, Status.AWARDED)
@@ -80,3 +93,87 @@ def check_unit_valid(unit, day: datetime.date) -> None:
             _("Đơn vị %(unit)s không còn hiệu lực vào ngày %(day)s.") % {"unit": unit.code, "day": f"{day:%d/%m/%Y}"}
             + successor
         )
+
+
+# --- rules by date (DOMAIN.md §4) -----------------------------------------------------------------------------
+
+def award_rule_on(award: AwardType, day: datetime.date) -> AwardRule | None:
+    """The rule in force on `day` for who decides `award`, if the award has rules by date."""
+    return AwardRule.objects.valid_on(day).filter(award=award).order_by("-valid_from").first()
+
+
+def deciding_level_for(award: AwardType, day: datetime.date) -> int:
+    """G1 by date: the level that decides `award` for a dossier of `day`."""
+    rule = award_rule_on(award, day)
+    return rule.deciding_level if rule is not None else award.deciding_level
+
+
+# --- G4 hold --------------------------------------------------------------------------------------------------
+
+def active_holds(nominee_id: int):
+    return Hold.objects.filter(nominee_id=nominee_id, cleared_at__isnull=True)
+
+
+def check_not_held(nomination: Nomination) -> None:
+    """G4: a nominee under discipline, investigation or complaint cannot be forwarded or awarded."""
+    hold = active_holds(nomination.nominee_id).first()
+    if hold is not None:
+        raise ValidationError(
+            _("%(nominee)s đang bị tạm dừng xét khen thưởng (%(reason)s) từ %(day)s: chưa thể trình hay quyết định.")
+            % {"nominee": nomination.nominee.name, "reason": hold.get_reason_display(),
+               "day": f"{timezone.localtime(hold.placed_at):%d/%m/%Y}"}
+        )
+
+
+# --- G5 thematic, G6 the paths to a Bằng khen of the Prime Minister -------------------------------------------
+
+BK_TTG = "BK_TTG"
+MERIT_PREREQUISITES = ("BK_TINH", "BK_BO")  # a Bằng khen of a ministry or a province
+
+
+def merit_prerequisites(nomination: Nomination):
+    """The nominee's earlier Bằng khen bộ/tỉnh awarded in the system from a non-thematic movement (G5)."""
+    return Nomination.objects.filter(
+        nominee_id=nomination.nominee_id, status=Status.AWARDED, award__code__in=MERIT_PREREQUISITES,
+        round__movement__thematic=False,
+    ).exclude(pk=nomination.pk)
+
+
+def check_bk_ttg_path(nomination: Nomination) -> None:
+    """G6 (with G5): the declared path of a BK_TTG nomination is open to it; says which condition fails."""
+    if nomination.award.code != BK_TTG:
+        return
+    path = nomination.path
+    if path == BkTtgPath.MOVEMENT:
+        if nomination.round.kind not in (Round.Kind.SO_KET, Round.Kind.TONG_KET):
+            raise ValidationError(
+                _("Diện tiêu biểu trong phong trào chỉ xét ở đợt sơ kết hoặc tổng kết; đợt %(round)s là đợt hằng năm. "
+                  "Hãy chọn diện theo công trạng hoặc thành tích đột xuất, hoặc đề nghị ở đợt sơ kết, tổng kết.")
+                % {"round": nomination.round.code}
+            )
+    elif path == BkTtgPath.MERIT:
+        if not merit_prerequisites(nomination).exists():
+            thematic = Nomination.objects.filter(
+                nominee_id=nomination.nominee_id, status=Status.AWARDED, award__code__in=MERIT_PREREQUISITES,
+                round__movement__thematic=True,
+            ).select_related("award", "round__movement").first()
+            message = _("Diện theo công trạng chưa đạt điều kiện: chưa có Bằng khen cấp bộ, ngành, tỉnh "
+                        "(không tính khen thưởng theo chuyên đề) trong hệ thống.")
+            if thematic is not None:
+                message += " " + _(
+                    "Bằng khen %(award)s của hồ sơ #%(id)s thuộc phong trào thi đua theo chuyên đề %(movement)s "
+                    "nên không được dùng làm căn cứ khen thưởng theo công trạng; hãy xét diện tiêu biểu trong "
+                    "phong trào ở đợt sơ kết hoặc tổng kết."
+                ) % {"award": thematic.award.code, "id": thematic.pk, "movement": thematic.round.movement.decision
+                     or thematic.round.movement.code}
+            raise ValidationError({"path": message})
+    elif path == BkTtgPath.EXCEPTIONAL:
+        if not nomination.documents.filter(kind=DocumentKind.XAC_NHAN).exists():
+            raise ValidationError(
+                {"path": _("Diện thành tích đột xuất cần văn bản xác nhận thành tích đột xuất của cơ quan có thẩm "
+                           "quyền (loại tài liệu “Văn bản xác nhận”).")}
+            )
+
+
+def level_label(level: int) -> str:
+    return str(Level(level).label)

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from nominations.models import Nomination
+from nominations.rules import deciding_level_for
 
 from .models import Stage
 from .routing import Stop
@@ -27,5 +28,5 @@ def check_separation_of_duties(actor, nomination: Nomination, stage: Stage) -> N
 
 def check_deciding_authority(nomination: Nomination, stop: Stop) -> None:
     """G1: only the level that decides the award (on the nomination's date) may award it."""
-    if stop.level != nomination.award.deciding_level or stop.step != "decide":
+    if stop.level != deciding_level_for(nomination.award, nomination.route_date) or stop.step != "decide":
         raise ValidationError(_("Cấp này không có thẩm quyền quyết định hình thức khen thưởng này."))

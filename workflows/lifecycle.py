@@ -7,6 +7,7 @@ bookkeeping, guards and audit around it live in `workflows.actions`.
 from viewflow import this
 from viewflow.fsm import State
 
+from nominations.holds import may_hold
 from nominations.models import Nomination, Status
 from roles.models import Role
 from roles.selectors import holds_role_at
@@ -38,6 +39,9 @@ class NominationLifecycle:
 
     def holds_stage_role(self, user) -> bool:
         return self.stage is not None and holds_role_at(user, self.stage.role, self.stage.org_unit)
+
+    def may_place_hold(self, user) -> bool:
+        return may_hold(user, self.nomination.nominee.unit)
 
     # --- transitions ------------------------------------------------------------------------------------
     @status.transition(source=Status.DRAFT, target=Status.IN_REVIEW, permission=this.is_proposer)
@@ -74,3 +78,11 @@ class NominationLifecycle:
     @status.transition(source=Status.IN_REVIEW, target=Status.REJECTED, permission=this.holds_stage_role)
     def reject(self):
         """End the nomination without an award."""
+
+    @status.transition(source=Status.IN_REVIEW, target=Status.ON_HOLD, permission=this.may_place_hold)
+    def hold(self):
+        """G4: the nominee is flagged; the open stage stays open and waits."""
+
+    @status.transition(source=Status.ON_HOLD, target=Status.IN_REVIEW, permission=this.may_place_hold)
+    def release(self):
+        """The last flag on the nominee is cleared: resume at the stage that was open."""

@@ -91,3 +91,51 @@ class Stage(models.Model):
     @property
     def role(self) -> str:
         return ROLE_FOR_STEP[Step(self.step)]
+
+
+class CouncilRule(models.Model):
+    """When a level's council must vote before its leader decides or forwards, and what carries the vote.
+
+    Shares are percentages: the quorum of all members; the threshold of all members or of those present."""
+
+    class Base(models.TextChoices):
+        MEMBERS = "members", _("Tổng số thành viên")
+        PRESENT = "present", _("Số thành viên có mặt")
+
+    level = models.IntegerField(_("cấp"), choices=Level.choices)
+    award = models.ForeignKey("nominations.AwardType", verbose_name=_("hình thức"), null=True, blank=True,
+                              on_delete=models.CASCADE, help_text=_("Để trống: mọi hình thức của cấp này."))
+    quorum_percent = models.PositiveSmallIntegerField(_("tỷ lệ có mặt tối thiểu (%)"), default=0)
+    threshold_percent = models.PositiveSmallIntegerField(_("tỷ lệ tán thành (%)"))
+    threshold_base = models.CharField(_("tính trên"), max_length=8, choices=Base.choices, default=Base.MEMBERS)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("quy định bỏ phiếu của Hội đồng")
+        verbose_name_plural = _("quy định bỏ phiếu của Hội đồng")
+        ordering = ["level", "award", "valid_from"]
+
+    def __str__(self):
+        return f"{self.get_level_display()} {self.award.code if self.award_id else '*'}: {self.threshold_percent}%"
+
+
+class CouncilVote(models.Model):
+    """The result of a council's vote at a DECIDE stage, with its minutes."""
+
+    stage = models.OneToOneField(Stage, on_delete=models.PROTECT, related_name="council_vote")
+    rule = models.ForeignKey(CouncilRule, on_delete=models.PROTECT, related_name="+")
+    members = models.PositiveSmallIntegerField(_("số thành viên"))
+    present = models.PositiveSmallIntegerField(_("số có mặt"))
+    votes_for = models.PositiveSmallIntegerField(_("số phiếu tán thành"))
+    minutes = models.ForeignKey("nominations.Document", verbose_name=_("biên bản"), on_delete=models.PROTECT,
+                                related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kết quả bỏ phiếu")
+        verbose_name_plural = _("kết quả bỏ phiếu")
+
+    def __str__(self):
+        return f"{self.votes_for}/{self.present}/{self.members}"

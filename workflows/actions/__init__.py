@@ -1,6 +1,7 @@
 """Every write to a nomination: one function per action (see DESIGN.md, "The one path")."""
 
 from .dossier import attach_document, create_nomination, update_nomination
+from .holds import clear_hold, place_hold
 from .review import (
     approve_nomination,
     reject_nomination,
@@ -11,6 +12,6 @@ from .review import (
 )
 
 __all__ = [
-    "approve_nomination", "attach_document", "create_nomination", "reject_nomination", "resubmit_nomination",
-    "return_nomination", "submit_nomination", "update_nomination", "withdraw_nomination",
+    "approve_nomination", "attach_document", "clear_hold", "create_nomination", "place_hold", "reject_nomination",
+    "resubmit_nomination", "return_nomination", "submit_nomination", "update_nomination", "withdraw_nomination",
 ]

@@ -10,6 +10,7 @@ from nominations import rules
 from nominations.documents import inspect_upload, safe_display_name
 from nominations.models import (
     AwardType,
+    BkTtgPath,
     Criterion,
     CriterionAnswer,
     Document,
@@ -43,6 +44,12 @@ def _require_editable(nomination: Nomination) -> None:
         )
 
 
+def _valid_path(path: str) -> str:
+    if path not in BkTtgPath.values:
+        raise ValidationError({"path": _("Diện đề nghị không hợp lệ: %(path)s.") % {"path": path}})
+    return path
+
+
 def _write_answers(nomination: Nomination, answers: list[dict]) -> list[str]:
     """Create or change the criterion answers given as [{code, met, note}]. Returns the codes written."""
     group = subject_group(nomination.nominee.kind, nomination.nominee.unit.level)
@@ -70,10 +77,12 @@ def _write_answers(nomination: Nomination, answers: list[dict]) -> list[str]:
 
 def create_nomination(
     *, actor, round: Round, award: AwardType, submitting_unit: OrgUnit, nominee: dict, achievement: str,
-    criteria: list[dict] | None = None,
+    criteria: list[dict] | None = None, path: str = BkTtgPath.MOVEMENT,
 ) -> Nomination:
+    """`path`: for a BK_TTG, the path declared (G6): movement (default), merit or exceptional."""
     with transaction.atomic():
         _require_proposer(actor, submitting_unit, "create")
+        path = _valid_path(path)
         today = timezone.localdate()
         rules.check_unit_valid(submitting_unit, today)
         rules.check_window(round, today)
@@ -89,20 +98,20 @@ def create_nomination(
         )
         nomination = Nomination.objects.create(
             round=round, award=award, nominee=person, submitting_unit=submitting_unit, achievement=achievement,
-            created_by=actor,
+            created_by=actor, path=path,
         )
         codes = _write_answers(nomination, criteria or [])
         record(
             action="nomination.create", actor=actor, obj=nomination, org_unit=submitting_unit,
             to_status=nomination.status,
-            data={"round": round.code, "award": award.code, "nominee": person.pk, "criteria": codes},
+            data={"round": round.code, "award": award.code, "nominee": person.pk, "criteria": codes, "path": path},
         )
     return nomination
 
 
 def update_nomination(
     *, actor, nomination: Nomination | int, achievement: str | None = None, criteria: list[dict] | None = None,
-    nominee_details: str | None = None,
+    nominee_details: str | None = None, path: str | None = None,
 ) -> Nomination:
     with transaction.atomic():
         nomination = lock_nomination(nomination)
@@ -120,9 +129,12 @@ def update_nomination(
             nomination.nominee.details = nominee_details
             nomination.nominee.save(update_fields=["details"])
             changed.append("nominee.details")
+        if path is not None and _valid_path(path) != nomination.path:
+            nomination.path = path
+            changed.append("path")
         codes = _write_answers(nomination, criteria) if criteria else []
         nomination.updated_at = timezone.now()
-        nomination.save(update_fields=["achievement", "updated_at"])
+        nomination.save(update_fields=["achievement", "path", "updated_at"])
         record(
             action="nomination.update", actor=actor, obj=nomination, org_unit=nomination.submitting_unit,
             from_status=nomination.status, to_status=nomination.status,

@@ -12,12 +12,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.services import record
+from deadlines import policy as deadline_policy
 from nominations import rules
 from nominations.models import Nomination
+from notifications import services as notification_services
 
 from .. import guards, routing
+from ..council import check_council_vote
 from ..errors import Conflict, InvalidTransition
 from ..lifecycle import NominationLifecycle
 from ..models import Outcome, Stage
@@ -61,17 +65,20 @@ def _authorize(lifecycle: NominationLifecycle, transition: str, actor) -> None:
 
 
 ACTION_LABELS = {
-    "submit": _("trình"), "resubmit": _("trình lại"), "withdraw": _("rút"),
-    "approve": _("đồng ý"), "return_": _("trả lại"), "reject": _("không đồng ý"),
+    "submit": gettext_lazy("trình"), "resubmit": gettext_lazy("trình lại"), "withdraw": gettext_lazy("rút"),
+    "approve": gettext_lazy("đồng ý"), "return_": gettext_lazy("trả lại"), "reject": gettext_lazy("không đồng ý"),
+    "hold": gettext_lazy("tạm dừng"), "release": gettext_lazy("tiếp tục xét"),
 }
 
 
 def _open(nomination: Nomination, route: list[routing.Stop], position: int, now) -> Stage:
     stop = route[position]
-    return Stage.objects.create(
+    stage = Stage.objects.create(
         nomination=nomination, position=position, level=stop.level, org_unit_id=stop.unit, step=stop.step,
-        opened_at=now,
+        opened_at=now, due_at=deadline_policy.due_at(now, stop.level, stop.step),
     )
+    notification_services.stage_opened(nomination, org_unit=stage.org_unit, role=stage.role, due_at=stage.due_at)
+    return stage
 
 
 def _close(stage: Stage, actor, outcome: str, comment: str, now) -> None:
@@ -113,6 +120,7 @@ def submit_nomination(*, actor, nomination: Nomination | int, comment: str = "")
         rules.check_window(nomination.round, today)
         rules.check_dossier_complete(nomination)
         rules.check_no_double_award(nomination)
+        rules.check_bk_ttg_path(nomination)
         route = routing.plan_route(submitting_unit=nomination.submitting_unit, award=nomination.award, day=today)
         before = nomination.status
         lifecycle.submit()
@@ -135,6 +143,7 @@ def resubmit_nomination(*, actor, nomination: Nomination | int, comment: str = "
         rules.check_unit_valid(nomination.submitting_unit, timezone.localdate(now))
         rules.check_dossier_complete(nomination)
         rules.check_no_double_award(nomination)
+        rules.check_bk_ttg_path(nomination)
         route = routing.route_of(nomination)
         returned = Stage.objects.filter(nomination=nomination, outcome=Outcome.RETURNED).order_by("-closed_at", "-pk")
         position = routing.first_position_of_level(route, returned.first().position)
@@ -165,8 +174,10 @@ def withdraw_nomination(*, actor, nomination: Nomination | int, reason: str = ""
 
 def approve_nomination(
     *, actor, nomination: Nomination | int, stage: Stage | int | None, comment: str = "",
-    decision_number: str = "", decision_date=None,
+    decision_number: str = "", decision_date=None, vote: dict | None = None,
 ) -> Nomination:
+    """`vote` = {"members", "present", "votes_for", "minutes": Document id}: required at a DECIDE step whose
+    level's council must vote (workflows.council)."""
     with transaction.atomic():
         nomination = lock_nomination(nomination)
         current = _open_stage(nomination, stage, required=True)
@@ -179,6 +190,8 @@ def approve_nomination(
         rules.check_unit_valid(current.org_unit, timezone.localdate(now))
         if final:
             guards.check_deciding_authority(nomination, route[current.position])
+        rules.check_not_held(nomination)
+        council_vote = check_council_vote(actor=actor, nomination=nomination, stage=current, vote=vote)
         before = nomination.status
         lifecycle.approve(final=final)
         _close(current, actor, Outcome.APPROVED, comment, now)
@@ -192,6 +205,9 @@ def approve_nomination(
         else:
             _save(nomination, now)
             data["opened_stage"] = _open(nomination, route, current.position + 1, now).pk
+        if council_vote is not None:
+            data["council_vote"] = {"members": council_vote.members, "present": council_vote.present,
+                                    "votes_for": council_vote.votes_for, "minutes": council_vote.minutes_id}
         _record("award" if final else "approve", actor, nomination, before, current, comment, **data)
     return nomination
 
@@ -218,6 +234,7 @@ def return_nomination(
         if first > 0:
             data["opened_stage"] = _open(nomination, route, first - 1, now).pk
         _record("return", actor, nomination, before, current, comment, **data)
+        notification_services.nomination_returned(nomination, reason)
     return nomination
 
 
@@ -238,6 +255,7 @@ def reject_nomination(
         _close(current, actor, Outcome.REJECTED, comment, now)
         _save(nomination, now)
         _record("reject", actor, nomination, before, current, comment, reason=reason, reason_code=reason_code)
+        notification_services.nomination_rejected(nomination, reason)
     return nomination
 
 

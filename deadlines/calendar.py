@@ -1,0 +1,61 @@
+"""Vietnamese working-day calendar: Mon–Fri minus public holidays (Tết included, from the `holidays` package),
+corrected by CalendarOverride rows an administrator adds (compensatory working days, extra days off)."""
+
+import datetime as dt
+
+import holidays
+
+from .models import CalendarOverride
+
+
+class WorkingCalendar:
+    """Loads overrides once (one query) so that counting many days costs no further queries."""
+
+    def __init__(self, overrides=None):
+        if overrides is None:
+            overrides = dict(CalendarOverride.objects.values_list("date", "is_working_day"))
+        self.overrides = overrides
+        self._holidays = holidays.Vietnam()
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        return day.weekday() < 5 and day not in self._holidays
+
+    def add_working_days(self, start: dt.date, days: int) -> dt.date:
+        """The date on which `days` working days after `start` have elapsed (start itself is not counted)."""
+        if days < 0:
+            raise ValueError("days must be >= 0")
+        day = start
+        while days:
+            day += dt.timedelta(days=1)
+            if self.is_working_day(day):
+                days -= 1
+        return day
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days in (start, end]; negative if end is before start."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        count, day = 0, start
+        while day < end:
+            day += dt.timedelta(days=1)
+            count += self.is_working_day(day)
+        return count
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    return WorkingCalendar().add_working_days(start, days)
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    return WorkingCalendar().working_days_between(start, end)
+
+
+# Defaults from DOMAIN.md §8 (working days).
+DEFAULT_LIMITS = {
+    "appraisal": 20,
+    "central_return_ineligible": 5,
+    "central_appraisal": 20,
+    "forward_decision": 10,
+}

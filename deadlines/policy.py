@@ -1,0 +1,41 @@
+"""Due dates of stages, in working days (defaults from DOMAIN.md §8; override with settings.DEADLINE_WORKING_DAYS,
+a dict {(level, step): days} or {step: days}). Kept free of workflows imports: callers pass level and step."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+
+from .calendar import WorkingCalendar
+
+DEFAULT_DAYS = 20  # appraisal → decision or forward, at every level (§8)
+
+
+def working_days_for(level: int, step: str) -> int:
+    table = getattr(settings, "DEADLINE_WORKING_DAYS", {})
+    return table.get((level, step), table.get(step, DEFAULT_DAYS))
+
+
+def due_at(opened_at: dt.datetime, level: int, step: str, calendar: WorkingCalendar | None = None) -> dt.datetime:
+    """End of the last working day (local time) of a stage opened at `opened_at`."""
+    calendar = calendar or WorkingCalendar()
+    day = calendar.add_working_days(timezone.localdate(opened_at), working_days_for(level, step))
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+
+
+def days_left(due: dt.datetime | None, today: dt.date, calendar: WorkingCalendar) -> int | None:
+    """Working days left until `due` (0 on the due day, negative = overdue by that many working days)."""
+    if due is None:
+        return None
+    return calendar.working_days_between(today, timezone.localdate(due))
+
+
+def with_days_left(stages, today: dt.date | None = None):
+    """Set `.days_left` (int or None) on each stage of an evaluated list/queryset using one calendar (one query in
+    all, not one per row). For pages/API: `stages = with_days_left(selectors.inbox(user))`."""
+    stages = list(stages)
+    today = today or timezone.localdate()
+    calendar = WorkingCalendar()
+    for stage in stages:
+        stage.days_left = days_left(stage.due_at, today, calendar)
+    return stages

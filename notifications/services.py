@@ -1,0 +1,69 @@
+"""Send notifications (in-app row + e-mail) only after the surrounding transaction commits."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Kind, Notification
+
+
+def send_now(*, users, kind: str, title: str, body: str, nomination=None) -> list[Notification]:
+    """Create in-app notifications and e-mail each user that has an address. Call after commit."""
+    created = []
+    for user in users:
+        created.append(Notification.objects.create(user=user, kind=kind, nomination=nomination, title=title, body=body))
+        if user.email:
+            send_mail(title, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=True)
+    return created
+
+
+def notify(*, users, kind: str, title: str, body: str, nomination=None) -> None:
+    """Schedule send_now for when the current transaction commits (nothing is sent if it rolls back)."""
+    users = list(users)
+    transaction.on_commit(lambda: send_now(users=users, kind=kind, title=title, body=body, nomination=nomination))
+
+
+def mark_read(*, user, ids=None) -> int:
+    """Mark the user's notifications read (all of them when ids is None). Returns how many changed."""
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.update(read_at=timezone.now())
+
+
+def _proposers(nomination):
+    users = {nomination.created_by}
+    if nomination.submitted_by_id:
+        users.add(nomination.submitted_by)
+    return users
+
+
+def nomination_returned(nomination, reason: str) -> None:
+    notify(users=_proposers(nomination), kind=Kind.RETURNED, nomination=nomination,
+           title=_("Hồ sơ đề nghị khen thưởng bị trả lại: %(n)s") % {"n": nomination},
+           body=_("Hồ sơ “%(n)s” đã bị trả lại. Lý do: %(r)s") % {"n": nomination, "r": reason})
+
+
+def nomination_rejected(nomination, reason: str) -> None:
+    notify(users=_proposers(nomination), kind=Kind.REJECTED, nomination=nomination,
+           title=_("Hồ sơ đề nghị khen thưởng không được đồng ý: %(n)s") % {"n": nomination},
+           body=_("Hồ sơ “%(n)s” không được đồng ý. Lý do: %(r)s") % {"n": nomination, "r": reason})
+
+
+def stage_opened(nomination, *, org_unit, role: str, due_at) -> None:
+    """Tell the holders of `role` at `org_unit` that a nomination waits for them (recipients looked up after commit)."""
+    from roles.models import RoleAssignment
+
+    def send():
+        ids = RoleAssignment.objects.valid_on().filter(org_unit=org_unit, role=role).values("user_id")
+        users = get_user_model().objects.filter(pk__in=ids, is_active=True)
+        due = timezone.localdate(due_at).strftime("%d/%m/%Y") if due_at else "—"
+        send_now(users=users, kind=Kind.STAGE_OPENED, nomination=nomination,
+                 title=_("Hồ sơ chờ xử lý: %(n)s") % {"n": nomination},
+                 body=_("Hồ sơ “%(n)s” đang chờ %(u)s xử lý, hạn %(due)s.") % {"n": nomination, "u": org_unit,
+                                                                                "due": due})
+
+    transaction.on_commit(send)

@@ -1,0 +1,72 @@
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from notifications import selectors, services
+from notifications.models import Kind, Notification
+from workflows import actions
+from workflows.selectors import open_stage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def submitted(draft_factory, users):
+    users["unit_head"].email = "hieutruong@example.vn"
+    users["unit_head"].save(update_fields=["email"])
+    n = draft_factory(name="Lê Thị Thông")
+    actions.submit_nomination(actor=users["unit_head"], nomination=n)
+    return n
+
+
+def test_a_return_notifies_the_proposer_in_app_and_by_vietnamese_email_after_commit(
+    submitted, users, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        actions.return_nomination(actor=users["commune_staff"], nomination=submitted, stage=open_stage(submitted),
+                                  reason="Thiếu bản tóm tắt thành tích.")
+    assert len(callbacks) == 1
+    note = Notification.objects.get(user=users["unit_head"])
+    assert note.kind == Kind.RETURNED and note.nomination_id == submitted.pk
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["hieutruong@example.vn"]
+    assert "bị trả lại" in message.subject
+    assert "Lý do: Thiếu bản tóm tắt thành tích." in message.body
+    assert selectors.unread_count(users["unit_head"]) == 1
+    assert services.mark_read(user=users["unit_head"]) == 1
+    assert selectors.unread_count(users["unit_head"]) == 0
+    assert list(selectors.for_user(users["unit_head"])) == [note]
+
+
+def test_nothing_is_sent_when_the_action_rolls_back(submitted, users, django_capture_on_commit_callbacks):
+    class Boom(Exception):
+        pass
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(Boom):
+            with transaction.atomic():
+                actions.reject_nomination(actor=users["commune_staff"], nomination=submitted,
+                                          stage=open_stage(submitted), reason="Không đủ tiêu chuẩn.")
+                raise Boom
+    assert callbacks == []
+    assert not Notification.objects.exists()
+    assert mail.outbox == []
+
+
+def test_a_rejection_notifies_the_proposer(submitted, users, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.reject_nomination(actor=users["commune_staff"], nomination=submitted, stage=open_stage(submitted),
+                                  reason="Không đủ tiêu chuẩn.")
+    assert Notification.objects.get().kind == Kind.REJECTED
+    assert "không được đồng ý" in mail.outbox[0].subject
+
+
+def test_a_stage_opening_notifies_its_role_holders(draft_factory, users, django_capture_on_commit_callbacks):
+    n = draft_factory(name="Võ Thị Mở")
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.submit_nomination(actor=users["unit_head"], nomination=n)
+    stage = open_stage(n)
+    notes = Notification.objects.filter(kind=Kind.STAGE_OPENED, nomination=n)
+    assert users["commune_staff"].pk in set(notes.values_list("user_id", flat=True))
+    assert all("chờ xử lý" in x.title for x in notes) and stage.org_unit.name in notes[0].body
