@@ -53,6 +53,14 @@ def nomination_rejected(nomination, reason: str) -> None:
            body=_("Hồ sơ “%(n)s” không được đồng ý. Lý do: %(r)s") % {"n": nomination, "r": reason})
 
 
+def nomination_awarded(nomination) -> None:
+    notify(users=_proposers(nomination), kind=Kind.AWARDED, nomination=nomination,
+           title=_("Hồ sơ được khen thưởng: %(n)s") % {"n": nomination},
+           body=_("Hồ sơ “%(n)s” đã được quyết định khen thưởng, quyết định số %(number)s ngày %(day)s.")
+           % {"n": nomination, "number": nomination.decision_number,
+              "day": nomination.decision_date.strftime("%d/%m/%Y")})
+
+
 def stage_opened(nomination, *, org_unit, role: str, due_at) -> None:
     """Tell the holders of `role` at `org_unit` that a nomination waits for them (recipients looked up after commit)."""
     from roles.models import RoleAssignment

@@ -2,6 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
+from notifications.selectors import unread_count
 from roles.models import Role
 from roles.selectors import inspector_root_paths, units_with_role
 
@@ -13,4 +14,5 @@ def navigation(request):
     return {
         "nav_may_propose": SimpleLazyObject(lambda: units_with_role(user, Role.PROPOSER).exists()),
         "nav_may_inspect": SimpleLazyObject(lambda: user.is_superuser or bool(inspector_root_paths(user))),
+        "nav_unread": SimpleLazyObject(lambda: unread_count(user)),
     }

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from nominations.models import AwardType, DocumentKind, NomineeKind, Round, Status
+from nominations.models import AwardType, BkTtgPath, DocumentKind, HoldReason, NomineeKind, Round, Status
 from roles.models import Level, OrgUnit
 
 from .labels import EVENT_LABELS
@@ -24,6 +24,9 @@ class NominationCreateForm(forms.Form):
     nominee_details = forms.CharField(label=_("Thông tin thêm (chức vụ, địa chỉ…)"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}))
     achievement = forms.CharField(label=_("Tóm tắt thành tích"), widget=forms.Textarea(attrs={"rows": 5}))
+    path = forms.ChoiceField(label=_("Diện đề nghị Bằng khen của Thủ tướng"), choices=BkTtgPath.choices,
+                             initial=BkTtgPath.MOVEMENT, required=False,
+                             help_text=_("Chỉ áp dụng với Bằng khen của Thủ tướng Chính phủ."))
 
     def __init__(self, *args, proposer_units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,6 +36,9 @@ class NominationCreateForm(forms.Form):
         self.fields["submitting_unit"].queryset = proposer_units
         if len(proposer_units) == 1:
             self.fields["submitting_unit"].initial = proposer_units[0].code
+
+    def clean_path(self):
+        return self.cleaned_data["path"] or BkTtgPath.MOVEMENT
 
 
 class NominationEditForm(forms.Form):
@@ -86,7 +92,14 @@ class ActionForm(forms.Form):
     decision_date = forms.DateField(label=_("Ngày quyết định"), required=False,
                                     widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, action: str, final: bool, **kwargs):
+    members = forms.IntegerField(label=_("Số thành viên Hội đồng"), min_value=1)
+    present = forms.IntegerField(label=_("Số thành viên có mặt"), min_value=0)
+    votes_for = forms.IntegerField(label=_("Số phiếu tán thành"), min_value=0)
+    minutes = forms.ModelChoiceField(label=_("Biên bản họp Hội đồng (tài liệu đã đính kèm)"), queryset=None,
+                                     empty_label=None)
+
+    def __init__(self, *args, action: str, final: bool, council_minutes=None, **kwargs):
+        """`council_minutes`: the minutes documents to choose from when this DECIDE step needs a council vote."""
         super().__init__(*args, **kwargs)
         if action not in ("return_", "reject", "withdraw"):
             del self.fields["reason"]
@@ -94,6 +107,29 @@ class ActionForm(forms.Form):
             self.fields["reason"].required = action != "withdraw"
         if not (action == "approve" and final):
             del self.fields["decision_number"], self.fields["decision_date"]
+        if action == "approve" and council_minutes is not None:
+            self.fields["minutes"].queryset = council_minutes
+        else:
+            del self.fields["members"], self.fields["present"], self.fields["votes_for"], self.fields["minutes"]
+
+    def vote(self) -> dict | None:
+        if "members" not in self.fields:
+            return None
+        data = self.cleaned_data
+        return {"members": data["members"], "present": data["present"], "votes_for": data["votes_for"],
+                "minutes": data["minutes"].pk}
+
+
+class HoldForm(forms.Form):
+    """G4: flag the nominee; the document is the basis (a decision to discipline, investigate, a complaint)."""
+
+    reason = forms.ChoiceField(label=_("Lý do tạm dừng"), choices=HoldReason.choices)
+    file = forms.FileField(label=_("Văn bản làm căn cứ"))
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ClearHoldForm(forms.Form):
+    note = forms.CharField(label=_("Căn cứ gỡ tạm dừng"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 def _choices_with_all(choices):

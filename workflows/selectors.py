@@ -11,10 +11,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from audit.models import Event
-from nominations.models import Nomination
+from nominations.models import DocumentKind, Nomination, Status
 from roles.models import Role
 from roles.selectors import holds_role_at, inspector_root_paths, units_with_role
 
+from .council import council_rule
 from .guards import check_separation_of_duties
 from .lifecycle import EDITABLE, NominationLifecycle
 from .models import Stage, Step
@@ -24,14 +25,15 @@ security_log = logging.getLogger("security")
 
 
 def inbox(user) -> QuerySet[Stage]:
-    """The open stages `user` may act on, oldest first: a constant number of queries whatever the sizes."""
+    """The open stages `user` may act on, oldest first: a constant number of queries whatever the sizes.
+    A nomination on hold (G4) keeps its open stage but waits, so it is not in anyone's inbox until released."""
     if not user.is_authenticated:
         return Stage.objects.none()
     acted_elsewhere = Stage.objects.filter(nomination=OuterRef("nomination"), closed_by=user).exclude(
         level=OuterRef("level"), step=OuterRef("step")
     )
     return (
-        Stage.objects.filter(closed_at__isnull=True)
+        Stage.objects.filter(closed_at__isnull=True, nomination__status=Status.IN_REVIEW)
         .filter(
             Q(step=Step.APPRAISE, org_unit__in=units_with_role(user, Role.APPRAISER).values("pk"))
             | Q(step=Step.DECIDE, org_unit__in=units_with_role(user, Role.DECIDER).values("pk"))
@@ -123,3 +125,16 @@ def available_actions(user, nomination: Nomination, stage: Stage | None) -> list
                 continue
         allowed.append(name)
     return allowed
+
+
+def council_rule_for(nomination: Nomination, stage: Stage | None):
+    """The council rule the open DECIDE step must satisfy, or None (no stage, not DECIDE, no rule in force)."""
+    if stage is None or stage.step != Step.DECIDE:
+        return None
+    return council_rule(stage.level, nomination.award_id, nomination.route_date)
+
+
+def council_minutes(nomination: Nomination, stage: Stage):
+    """The minutes documents of this nomination attached since the stage opened: the ones a vote may cite."""
+    return nomination.documents.filter(kind=DocumentKind.BIEN_BAN_HOI_DONG, uploaded_at__gte=stage.opened_at).order_by(
+        "-uploaded_at", "-pk")

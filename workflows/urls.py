@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, inbox, nominations
+from .views import audit, inbox, nominations, notifications
 
 urlpatterns = [
     path("", inbox.inbox, name="home"),
@@ -10,7 +10,11 @@ urlpatterns = [
     path("nominations/<int:pk>/edit/", nominations.nomination_edit, name="nomination-edit"),
     path("nominations/<int:pk>/documents/", nominations.document_upload, name="document-upload"),
     path("nominations/<int:pk>/documents/<int:document_id>/", nominations.document_download, name="document-download"),
+    path("nominations/<int:pk>/holds/", nominations.hold_place, name="hold-place"),
+    path("nominations/<int:pk>/holds/<int:hold_id>/clear/", nominations.hold_clear, name="hold-clear"),
     path("nominations/<int:pk>/<slug:action>/", nominations.nomination_act, name="nomination-act"),
+    path("notifications/", notifications.notification_list, name="notification-list"),
+    path("notifications/read/", notifications.notifications_read, name="notifications-read"),
     path("audit/", audit.audit_events, name="audit-events"),
     path("audit/verify/", audit.audit_verify, name="audit-verify"),
     path("audit/export/", audit.audit_export, name="audit-export"),

@@ -202,6 +202,7 @@ def approve_nomination(
             nomination.decision_signer = actor
             _save(nomination, now, "decision_number", "decision_date", "decision_signer")
             data = {"decision_number": nomination.decision_number, "decision_date": nomination.decision_date}
+            notification_services.nomination_awarded(nomination)
         else:
             _save(nomination, now)
             data["opened_stage"] = _open(nomination, route, current.position + 1, now).pk

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from deadlines.policy import with_days_left
+
 from .. import selectors
 from ..forms import InboxFilterForm
 from .common import paginate, query_without_page
@@ -23,7 +25,7 @@ def inbox(request):
             stages = stages.filter(level=data["level"])
     page = paginate(request, stages)
     today = timezone.localdate()
-    for stage in page:
+    page.object_list = with_days_left(page.object_list, today)
+    for stage in page.object_list:
         stage.days_waiting = (today - timezone.localdate(stage.opened_at)).days
-        stage.days_left = (timezone.localdate(stage.due_at) - today).days if stage.due_at else None
     return render(request, "workflows/inbox.html", {"form": form, "page": page, "query": query_without_page(request)})

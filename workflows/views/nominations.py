@@ -11,14 +11,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from deadlines.policy import with_days_left
 from nominations import rules
+from nominations.holds import may_hold
 from nominations.models import DocumentKind, Nomination
 from roles.models import OrgUnit, Role
 from roles.selectors import units_with_role
 
 from .. import actions, routing, selectors
 from ..errors import HANDLED, InvalidTransition
-from ..forms import ActionForm, DocumentForm, NominationCreateForm, NominationEditForm, NominationFilterForm
+from ..forms import (
+    ActionForm,
+    ClearHoldForm,
+    DocumentForm,
+    HoldForm,
+    NominationCreateForm,
+    NominationEditForm,
+    NominationFilterForm,
+)
 from ..lifecycle import EDITABLE
 from .common import paginate, query_without_page, refused
 
@@ -66,8 +76,11 @@ def nomination_list(request):
                   {"form": form, "page": page, "query": query_without_page(request), "may_create": may_create})
 
 
-def _detail_context(request, nomination: Nomination, upload_form=None) -> dict:
+def _detail_context(request, nomination: Nomination, upload_form=None, hold_form=None) -> dict:
     stage = selectors.open_stage(nomination)
+    if stage is not None:
+        with_days_left([stage])
+    may_hold_nominee = may_hold(request.user, nomination.nominee.unit)
     answers = {a.criterion_id: a for a in nomination.answers.all()}
     criteria = [(c, answers.get(c.pk)) for c in rules.criteria_for(nomination)]
     may_attach = selectors.may_attach(request.user, nomination)
@@ -84,6 +97,10 @@ def _detail_context(request, nomination: Nomination, upload_form=None) -> dict:
                     for t in selectors.available_actions(request.user, nomination, stage)],
         "may_edit": selectors.may_edit(request.user, nomination),
         "upload_form": (upload_form or DocumentForm()) if may_attach else None,
+        "rules": routing.rules_applied(nomination),
+        "holds": rules.active_holds(nomination.nominee_id).select_related("placed_by"),
+        "hold_form": (hold_form or HoldForm()) if may_hold_nominee else None,
+        "clear_hold_form": ClearHoldForm() if may_hold_nominee else None,
     }
 
 
@@ -107,7 +124,7 @@ def nomination_create(request):
                 actor=request.user, round=data["round"], award=data["award"], submitting_unit=data["submitting_unit"],
                 nominee={"kind": data["nominee_kind"], "name": data["nominee_name"],
                          "identity_number": data["identity_number"], "details": data["nominee_details"]},
-                achievement=data["achievement"],
+                achievement=data["achievement"], path=data["path"],
             )
         except HANDLED as exc:
             return refused(request, "workflows/nomination_create.html", context, exc)
@@ -195,7 +212,7 @@ def document_download(request, pk: int, document_id: int):
                         content_type=document.content_type or "application/octet-stream")
 
 
-def _perform(action: str, request, nomination: Nomination, data: dict):
+def _perform(action: str, request, nomination: Nomination, data: dict, vote: dict | None):
     common = {"actor": request.user, "nomination": nomination, "comment": data.get("comment", "")}
     review = {**common, "stage": data.get("stage")}
     if action == "submit":
@@ -206,7 +223,7 @@ def _perform(action: str, request, nomination: Nomination, data: dict):
         return actions.withdraw_nomination(**common, reason=data.get("reason", ""))
     if action == "approve":
         return actions.approve_nomination(**review, decision_number=data.get("decision_number", ""),
-                                          decision_date=data.get("decision_date"))
+                                          decision_date=data.get("decision_date"), vote=vote)
     if action == "return":
         return actions.return_nomination(**review, reason=data.get("reason", ""))
     return actions.reject_nomination(**review, reason=data.get("reason", ""))
@@ -220,17 +237,55 @@ def nomination_act(request, pk: int, action: str):
     stage = selectors.open_stage(nomination)
     transition, title = ACTIONS[action]
     final = stage is not None and stage.position == len(nomination.route) - 1
+    council = selectors.council_rule_for(nomination, stage)
     form = ActionForm(request.POST if request.method == "POST" else None, action=transition, final=final,
+                      council_minutes=selectors.council_minutes(nomination, stage) if council else None,
                       initial={"stage": stage.pk if stage else None})
     context = {"nomination": nomination, "stage": stage, "form": form, "action": action, "title": title,
-               "final": final}
+               "final": final, "council": council}
     if request.method != "POST":
         return render(request, "workflows/nomination_act.html", context)
     if not form.is_valid():
         return render(request, "workflows/nomination_act.html", context, status=400)
     try:
-        _perform(action, request, nomination, form.cleaned_data)
+        _perform(action, request, nomination, form.cleaned_data, form.vote())
     except HANDLED as exc:
         return refused(request, "workflows/nomination_act.html", context, exc)
     messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": title})
+    return redirect("nomination-detail", pk=nomination.pk)
+
+
+@login_required
+@require_POST
+def hold_place(request, pk: int):
+    """G4: an inspector or administrator flags the nominee of this nomination (all their nominations wait)."""
+    nomination = _visible(request, pk)
+    form = HoldForm(request.POST, request.FILES)
+    context = _detail_context(request, nomination, hold_form=form)
+    if not form.is_valid():
+        return render(request, "workflows/nomination_detail.html", context, status=400)
+    try:
+        actions.place_hold(actor=request.user, nominee=nomination.nominee, reason=form.cleaned_data["reason"],
+                           upload=form.cleaned_data["file"], note=form.cleaned_data["note"])
+    except HANDLED as exc:
+        return refused(request, "workflows/nomination_detail.html", context, exc, form=form)
+    messages.success(request, _("Đã tạm dừng xét khen thưởng đối với “%(name)s”.") % {"name": nomination.nominee.name})
+    return redirect("nomination-detail", pk=nomination.pk)
+
+
+@login_required
+@require_POST
+def hold_clear(request, pk: int, hold_id: int):
+    nomination = _visible(request, pk)
+    hold = get_object_or_404(rules.active_holds(nomination.nominee_id), pk=hold_id)
+    form = ClearHoldForm(request.POST)
+    context = _detail_context(request, nomination)
+    context["clear_hold_form"] = form
+    if not form.is_valid():
+        return render(request, "workflows/nomination_detail.html", context, status=400)
+    try:
+        actions.clear_hold(actor=request.user, hold=hold, note=form.cleaned_data["note"])
+    except HANDLED as exc:
+        return refused(request, "workflows/nomination_detail.html", context, exc, form=form)
+    messages.success(request, _("Đã gỡ tạm dừng xét khen thưởng."))
     return redirect("nomination-detail", pk=nomination.pk)
