@@ -1,5 +1,6 @@
-"""Due dates of stages, in working days (defaults from DOMAIN.md §8; override with settings.DEADLINE_WORKING_DAYS,
-a dict {(level, step): days} or {step: days}). Kept free of workflows imports: callers pass level and step."""
+"""Due dates of stages, in working days (defaults from DOMAIN.md §8). Override with settings.DEADLINE_WORKING_DAYS,
+a dict whose keys are, most specific first, (level, step, award code), (level, step) or step. Kept free of
+workflows imports: callers pass level, step and award code."""
 
 import datetime as dt
 
@@ -11,15 +12,19 @@ from .calendar import WorkingCalendar
 DEFAULT_DAYS = 20  # appraisal → decision or forward, at every level (§8)
 
 
-def working_days_for(level: int, step: str) -> int:
+def working_days_for(level: int, step: str, award: str = "") -> int:
     table = getattr(settings, "DEADLINE_WORKING_DAYS", {})
-    return table.get((level, step), table.get(step, DEFAULT_DAYS))
+    for key in ((level, step, award), (level, step), step):
+        if key in table:
+            return table[key]
+    return DEFAULT_DAYS
 
 
-def due_at(opened_at: dt.datetime, level: int, step: str, calendar: WorkingCalendar | None = None) -> dt.datetime:
+def due_at(opened_at: dt.datetime, level: int, step: str, award: str = "",
+           calendar: WorkingCalendar | None = None) -> dt.datetime:
     """End of the last working day (local time) of a stage opened at `opened_at`."""
     calendar = calendar or WorkingCalendar()
-    day = calendar.add_working_days(timezone.localdate(opened_at), working_days_for(level, step))
+    day = calendar.add_working_days(timezone.localdate(opened_at), working_days_for(level, step, award))
     return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
 
 

@@ -40,6 +40,19 @@ def test_an_administrator_compensatory_day_moves_the_due_date(draft_factory, use
     assert local_day(open_stage(n).due_at) == D(2026, 3, 16)
 
 
+def test_the_limit_is_configurable_per_level_step_and_award(draft_factory, users, settings):
+    from roles.models import Level
+    from workflows.models import Step
+
+    settings.DEADLINE_WORKING_DAYS = {(Level.COMMUNE, Step.APPRAISE, "GK_XA"): 5, (Level.COMMUNE, Step.APPRAISE): 10}
+    gk_xa, bk_tinh = draft_factory(award="GK_XA"), draft_factory(award="BK_TINH", name="Nguyễn Văn B")
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False):  # a Monday
+        for n in (gk_xa, bk_tinh):
+            actions.submit_nomination(actor=users["unit_head"], nomination=n)
+    assert local_day(open_stage(gk_xa).due_at) == D(2026, 3, 9)  # 5 working days
+    assert local_day(open_stage(bk_tinh).due_at) == D(2026, 3, 16)  # 10 working days
+
+
 def test_return_stops_the_clock_and_resubmission_starts_a_new_one(draft_factory, users):
     n = draft_factory()
     with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False):
