@@ -5,8 +5,21 @@ from django.contrib import admin
 from audit.models import Event
 
 
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """For records that change only through audited code (events, nominations, holds): list and view, no more."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyModelAdmin):
     list_display = [
         "seq",
         "at",
@@ -22,11 +35,3 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from audit.admin import ReadOnlyModelAdmin
+
 from .models import AwardRule, AwardType, Criterion, Hold, Movement, Nomination, Nominee, Round
 
 
@@ -32,20 +34,12 @@ class NomineeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Nomination)
-class NominationAdmin(admin.ModelAdmin):
+class NominationAdmin(ReadOnlyModelAdmin):
     """Read-only: nominations change only through the workflow actions."""
 
     list_display = ["pk", "nominee", "award", "round", "submitting_unit", "status"]
     list_filter = ["status", "award", "round"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AwardRule)
@@ -55,17 +49,9 @@ class AwardRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Hold)
-class HoldAdmin(admin.ModelAdmin):
+class HoldAdmin(ReadOnlyModelAdmin):
     """Read-only: holds are placed and cleared through workflows.actions.place_hold / clear_hold (audited)."""
 
     list_display = ["nominee", "reason", "placed_by", "placed_at", "cleared_at"]
     list_filter = ["reason"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection, connections
 from django.test import TransactionTestCase
 
-from workflows import demo
+from workflows import actions, demo
 from workflows.catalog import load_reference_data
 
 
@@ -92,3 +92,13 @@ def draft_factory(users, org_tree):
                                   "Thành tích tiêu biểu.", documents=documents)
 
     return make
+
+
+@pytest.fixture
+def in_review(draft_factory, users):
+    """A BK_TINH nomination appraised by the commune, waiting for the commune chair's decision."""
+    n = draft_factory(award="BK_TINH", name="Đinh Văn Kỷ")
+    actions.submit_nomination(actor=users["unit_head"], nomination=n)
+    demo.approve_in_turn(users, n, "commune_staff")
+    n.refresh_from_db()
+    return n

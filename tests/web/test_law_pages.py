@@ -13,24 +13,6 @@ from workflows.models import CouncilRule, CouncilVote
 from workflows.selectors import open_stage
 
 
-@pytest.fixture
-def login(client, users):
-    def as_user(username):
-        client.force_login(users[username])
-        return client
-
-    return as_user
-
-
-@pytest.fixture
-def in_review(draft_factory, users):
-    n = draft_factory(award="BK_TINH", name="Đinh Văn Kỷ")
-    actions.submit_nomination(actor=users["unit_head"], nomination=n)
-    demo.approve_in_turn(users, n, "commune_staff")
-    n.refresh_from_db()
-    return n
-
-
 def pdf(name="cong-van.pdf"):
     return SimpleUploadedFile(name, demo.PDF, content_type="application/pdf")
 

@@ -2,7 +2,6 @@
 
 import itertools
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,16 +13,6 @@ from workflows import actions
 from workflows.demo import PDF
 from workflows.models import Stage
 from workflows.selectors import open_stage
-
-
-@pytest.fixture
-def login(client, users):
-    def as_user(username):
-        client.force_login(users[username])
-        return client
-
-    return as_user
-
 
 SERIAL = itertools.count()
 

@@ -16,15 +16,6 @@ def upload():
     return ContentFile(demo.PDF, name="cong-van-xem-xet-ky-luat.pdf")
 
 
-@pytest.fixture
-def in_review(draft_factory, users):
-    n = draft_factory(award="BK_TINH", name="Đinh Văn Kỷ")
-    actions.submit_nomination(actor=users["unit_head"], nomination=n)
-    demo.approve_in_turn(users, n, "commune_staff")
-    n.refresh_from_db()
-    return n
-
-
 def hold(users, n, who="inspector", reason="discipline"):
     return actions.place_hold(actor=users[who], nominee=n.nominee, reason=reason, upload=upload(),
                               note="Đang xem xét kỷ luật")
