@@ -194,14 +194,23 @@ def test_a_bk_ttg_nomination_travels_from_the_school_to_the_prime_minister(site,
     expect(hanoi.get_by_test_id("not-found")).to_be_visible()
 
 
+# The names of the visible form controls that have neither a <label> nor an aria-label (WCAG 1.3.1, 4.1.2).
+UNLABELLED_CONTROLS = """() => [...document.querySelectorAll('input, select, textarea')]
+  .filter(el => el.type !== 'hidden' && el.labels.length === 0 && !el.getAttribute('aria-label'))
+  .map(el => el.name || el.id)"""
+
+
 def test_pages_fit_a_360px_phone_and_switch_to_english(site, draft_factory):
     nomination = draft_factory(name="Lù Văn Páo")
     phone = site("unit_head", phone=True)
     for path, name in (("/", "09-phone-inbox"), ("/nominations/", "10-phone-list"),
-                       (f"/nominations/{nomination.pk}/", "11-phone-nomination")):
+                       (f"/nominations/{nomination.pk}/", "11-phone-nomination"),
+                       (f"/nominations/{nomination.pk}/edit/", "12-phone-edit"), ("/notifications/", "13-phone-notifications")):
         phone.goto(phone.base + path)
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"{path} is {width}px wide on a 360px screen"
+        unlabelled = phone.evaluate(UNLABELLED_CONTROLS)
+        assert unlabelled == [], f"{path}: form controls without a label: {unlabelled}"
         shot(phone, name)
     phone.get_by_label("Ngôn ngữ").select_option("en")
     phone.get_by_role("button", name="Đổi").click()
