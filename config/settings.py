@@ -165,6 +165,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "workflows.api.exceptions.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Thi đua - Khen thưởng API",
@@ -174,6 +175,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "LevelEnum": "roles.models.Level",
+        "NomineeKindEnum": "nominations.models.NomineeKind",
+        "DocumentKindEnum": "nominations.models.DocumentKind",
+        "RoundKindEnum": "nominations.models.Round.Kind",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------------

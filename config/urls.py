@@ -6,6 +6,7 @@ from workflows.views.accounts import LoginView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("workflows.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

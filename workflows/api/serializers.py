@@ -1,0 +1,299 @@
+"""The API's shapes: catalogs by code, nominations, stages, routes, documents and audit events.
+
+Output serializers only read; input serializers only parse and type-check. The rules themselves (who, when,
+what is required) stay in workflows.actions, so the API and the pages refuse the same things the same way.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from audit.models import Event
+from nominations.models import (
+    AwardType,
+    BkTtgPath,
+    Criterion,
+    CriterionAnswer,
+    Document,
+    DocumentKind,
+    Movement,
+    Nomination,
+    Nominee,
+    NomineeKind,
+    Round,
+    Status,
+)
+from roles.models import Level, OrgUnit, Role, RoleAssignment
+
+from ..models import Stage, Step
+
+API_ACTIONS = ("submit", "resubmit", "withdraw", "approve", "return", "reject")
+API_ACTION_OF_TRANSITION = {"return_": "return"}
+
+# --- catalogs ---------------------------------------------------------------------------------------------
+
+
+class OrgUnitSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    successor = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    level = serializers.ChoiceField(choices=Level.choices, read_only=True)
+
+    class Meta:
+        model = OrgUnit
+        fields = ["code", "name", "level", "parent", "path", "valid_from", "valid_to", "successor"]
+
+
+class AwardSerializer(serializers.ModelSerializer):
+    deciding_level = serializers.ChoiceField(choices=Level.choices, read_only=True)
+    required_documents = serializers.ListField(child=serializers.ChoiceField(choices=DocumentKind.choices),
+                                               read_only=True)
+
+    class Meta:
+        model = AwardType
+        fields = ["code", "name", "deciding_level", "required_documents", "valid_from", "valid_to"]
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Criterion
+        fields = ["code", "group", "text"]
+
+
+class MovementSerializer(serializers.ModelSerializer):
+    criteria = CriterionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Movement
+        fields = ["code", "name", "decision", "thematic", "period_start", "period_end", "criteria"]
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    movement = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Round
+        fields = ["code", "name", "kind", "movement", "period_start", "period_end", "opens_on", "closes_on"]
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    org_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    role = serializers.ChoiceField(choices=Role.choices, read_only=True)
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["org_unit", "role", "valid_from", "valid_to"]
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(read_only=True)
+    full_name = serializers.CharField(source="get_full_name", read_only=True)
+    roles = RoleSerializer(many=True, read_only=True)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+
+
+# --- nominations ------------------------------------------------------------------------------------------
+
+
+class NomineeSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=NomineeKind.choices)
+    name = serializers.CharField(max_length=255)
+    identity_number = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    details = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+    class Meta:
+        model = Nominee
+        fields = ["kind", "name", "identity_number", "details"]
+
+
+class AnswerSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=32)
+    met = serializers.BooleanField()
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class AnswerOutSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="criterion.code", read_only=True)
+
+    class Meta:
+        model = CriterionAnswer
+        fields = ["code", "met", "note"]
+
+
+class OpenStageSerializer(serializers.ModelSerializer):
+    org_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    level = serializers.ChoiceField(choices=Level.choices, read_only=True)
+    step = serializers.ChoiceField(choices=Step.choices, read_only=True)
+
+    class Meta:
+        model = Stage
+        fields = ["id", "level", "org_unit", "step", "opened_at", "due_at"]
+
+
+class NominationSummarySerializer(serializers.ModelSerializer):
+    """A nomination in a list: no per-row query (the selectors select_related what is read here)."""
+
+    status = serializers.ChoiceField(choices=Status.choices, read_only=True)
+    round = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    award = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    submitting_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    nominee = NomineeSerializer(read_only=True)
+    path = serializers.ChoiceField(choices=BkTtgPath.choices, read_only=True)
+
+    class Meta:
+        model = Nomination
+        fields = ["id", "status", "round", "award", "submitting_unit", "nominee", "path", "achievement",
+                  "created_at", "updated_at", "submitted_at", "decision_number", "decision_date"]
+
+
+class NominationSerializer(NominationSummarySerializer):
+    """One nomination with its answers, its open stage and what the reader may do with it now.
+
+    The view passes `stage`, `actions`, `may_edit` and `may_attach` in the context (from workflows.selectors)."""
+
+    criteria = AnswerOutSerializer(source="answers", many=True, read_only=True)
+    open_stage = serializers.SerializerMethodField()
+    available_actions = serializers.SerializerMethodField()
+    may_edit = serializers.SerializerMethodField()
+    may_attach = serializers.SerializerMethodField()
+
+    class Meta(NominationSummarySerializer.Meta):
+        fields = [*NominationSummarySerializer.Meta.fields, "criteria", "open_stage", "available_actions",
+                  "may_edit", "may_attach"]
+
+    @extend_schema_field(OpenStageSerializer(allow_null=True))
+    def get_open_stage(self, nomination):
+        stage = self.context["stage"]
+        return OpenStageSerializer(stage).data if stage is not None else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=API_ACTIONS)))
+    def get_available_actions(self, nomination):
+        return [API_ACTION_OF_TRANSITION.get(t, t) for t in self.context["actions"]]
+
+    def get_may_edit(self, nomination) -> bool:
+        return self.context["may_edit"]
+
+    def get_may_attach(self, nomination) -> bool:
+        return self.context["may_attach"]
+
+
+class NominationCreateSerializer(serializers.Serializer):
+    round = serializers.SlugRelatedField(slug_field="code", queryset=Round.objects.all())
+    award = serializers.SlugRelatedField(slug_field="code", queryset=AwardType.objects.all())
+    submitting_unit = serializers.SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.all())
+    nominee = NomineeSerializer()
+    achievement = serializers.CharField(max_length=20000)
+    criteria = AnswerSerializer(many=True, required=False, default=list)
+    path = serializers.ChoiceField(choices=BkTtgPath.choices, required=False, default=BkTtgPath.MOVEMENT,
+                                   help_text=_("Chỉ áp dụng với Bằng khen của Thủ tướng Chính phủ."))
+
+
+class NominationUpdateSerializer(serializers.Serializer):
+    achievement = serializers.CharField(max_length=20000, required=False)
+    nominee_details = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    criteria = AnswerSerializer(many=True, required=False)
+    path = serializers.ChoiceField(choices=BkTtgPath.choices, required=False)
+
+
+class NominationFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    award = serializers.CharField(max_length=32, required=False, help_text=_("Mã hình thức khen thưởng."))
+    round = serializers.CharField(max_length=32, required=False, help_text=_("Mã đợt."))
+    level = serializers.ChoiceField(choices=Level.choices, required=False,
+                                    help_text=_("Cấp của bước xét duyệt đang mở."))
+    unit = serializers.CharField(max_length=64, required=False,
+                                 help_text=_("Mã đơn vị: hồ sơ do đơn vị này hoặc đơn vị cấp dưới đề nghị."))
+
+
+# --- the review -----------------------------------------------------------------------------------------
+
+
+class VoteSerializer(serializers.Serializer):
+    members = serializers.IntegerField(min_value=0, max_value=100000)
+    present = serializers.IntegerField(min_value=0, max_value=100000)
+    votes_for = serializers.IntegerField(min_value=0, max_value=100000)
+    minutes = serializers.IntegerField(min_value=1, help_text=_("Số của tài liệu biên bản họp Hội đồng."))
+
+
+class ActionSerializer(serializers.Serializer):
+    """What a review action may carry. Which fields an action requires is the action's rule (400 with the field)."""
+
+    stage = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=2**62,
+                                     help_text=_("Số của bước đang mở mà bạn xử lý (bắt buộc khi thẩm định, "
+                                                 "quyết định); bước đã đóng → 409."))
+    comment = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="",
+                                   help_text=_("Bắt buộc khi trả lại hoặc không đồng ý."))
+    reason_code = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    decision_number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    decision_date = serializers.DateField(required=False, allow_null=True, default=None)
+    vote = VoteSerializer(required=False, allow_null=True, default=None,
+                          help_text=_("Kết quả bỏ phiếu của Hội đồng, khi cấp quyết định cần."))
+
+
+class StageSerializer(OpenStageSerializer):
+    """An open stage in the inbox, with its nomination."""
+
+    nomination = NominationSummarySerializer(read_only=True)
+    days_left = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta(OpenStageSerializer.Meta):
+        fields = [*OpenStageSerializer.Meta.fields, "days_left", "nomination"]
+
+
+class RouteEntrySerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    level = serializers.ChoiceField(choices=Level.choices, source="stop.level")
+    org_unit = serializers.CharField(source="stop.code")
+    org_unit_name = serializers.CharField(source="unit_name")
+    step = serializers.ChoiceField(choices=Step.choices, source="stop.step")
+    state = serializers.ChoiceField(choices=[("done", "done"), ("current", "current"), ("planned", "planned")])
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Document
+        fields = ["id", "kind", "original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+        read_only_fields = fields
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    file = serializers.FileField(help_text=_("PDF, ảnh JPG/PNG, Word, Excel; dung lượng có giới hạn."))
+
+
+# --- audit ------------------------------------------------------------------------------------------------
+
+
+class EventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Event
+        fields = ["seq", "at", "action", "actor_name", "on_behalf_of_name", "object_type", "object_id", "org_unit",
+                  "org_path", "from_status", "to_status", "comment", "data", "prev_hash", "hash"]
+        read_only_fields = fields
+
+
+class EventFilterSerializer(serializers.Serializer):
+    nomination = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
+    actor = serializers.CharField(required=False, max_length=150, help_text=_("Tên đăng nhập."))
+    action = serializers.CharField(required=False, max_length=64)
+    unit = serializers.CharField(required=False, max_length=64)
+    since = serializers.DateField(required=False)
+    until = serializers.DateField(required=False)
+
+
+class VerifySerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    events_checked = serializers.IntegerField()
+    first_bad_seq = serializers.IntegerField(allow_null=True)
+    problem = serializers.CharField(allow_null=True)

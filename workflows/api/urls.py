@@ -1,0 +1,29 @@
+"""/api/: the REST API, its OpenAPI document and the browsable docs (served without a CDN)."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from .exceptions import not_found
+from .views import audit, auth, catalog, nominations, review
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("auth/token/", auth.TokenView.as_view(), name="api-token"),
+    path("me/", auth.MeView.as_view(), name="api-me"),
+    path("org-units/", catalog.OrgUnitList.as_view(), name="api-org-units"),
+    path("awards/", catalog.AwardList.as_view(), name="api-awards"),
+    path("rounds/", catalog.RoundList.as_view(), name="api-rounds"),
+    path("movements/", catalog.MovementList.as_view(), name="api-movements"),
+    path("nominations/", nominations.NominationListCreate.as_view(), name="api-nominations"),
+    path("nominations/<int:pk>/", nominations.NominationDetail.as_view(), name="api-nomination"),
+    path("nominations/<int:pk>/documents/", nominations.DocumentListCreate.as_view(), name="api-documents"),
+    path("nominations/<int:pk>/route/", nominations.RouteView.as_view(), name="api-route"),
+    path("nominations/<int:pk>/events/", nominations.NominationEvents.as_view(), name="api-nomination-events"),
+    path("nominations/<int:pk>/actions/<str:action>/", review.ActionView.as_view(), name="api-action"),
+    path("inbox/", review.InboxView.as_view(), name="api-inbox"),
+    path("audit/events/", audit.AuditEvents.as_view(), name="api-audit-events"),
+    path("audit/export/", audit.AuditExport.as_view(), name="api-audit-export"),
+    path("audit/verify/", audit.AuditVerify.as_view(), name="api-audit-verify"),
+    re_path(r"^.*$", not_found),
+]

@@ -1,0 +1,1 @@
+"""The API's views, one module per area; each hands parsed input to workflows.actions and reads through selectors."""

@@ -1,0 +1,155 @@
+"""Nominations: list and create, read and edit, documents, the planned route and the timeline.
+
+Reads go through workflows.selectors (a nomination out of the reader's scope is 404), writes through
+workflows.actions; the checks and their order are the pages' (workflows.views.nominations).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from roles.models import OrgUnit, Role
+from roles.selectors import units_with_role
+
+from ... import actions, routing, selectors
+from ...errors import InvalidTransition
+from ...lifecycle import EDITABLE
+from ..schema import FILTERED, READ_ONE, WRITE
+from ..serializers import (
+    DocumentSerializer,
+    DocumentUploadSerializer,
+    EventSerializer,
+    NominationCreateSerializer,
+    NominationFilterSerializer,
+    NominationSerializer,
+    NominationSummarySerializer,
+    NominationUpdateSerializer,
+    RouteEntrySerializer,
+)
+
+ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description=_("Số hồ sơ."))
+
+
+def nomination_response(request, nomination, code=status.HTTP_200_OK) -> Response:
+    """The nomination as its reader sees it now: answers, open stage, the actions they may take."""
+    prefetch_related_objects([nomination], "answers__criterion")
+    stage = selectors.open_stage(nomination)
+    context = {
+        "request": request, "stage": stage,
+        "actions": selectors.available_actions(request.user, nomination, stage),
+        "may_edit": selectors.may_edit(request.user, nomination),
+        "may_attach": selectors.may_attach(request.user, nomination),
+    }
+    return Response(NominationSerializer(nomination, context=context).data, status=code)
+
+
+def filter_nominations(nominations, data: dict):
+    if data.get("status"):
+        nominations = nominations.filter(status=data["status"])
+    if data.get("award"):
+        nominations = nominations.filter(award__code=data["award"].strip())
+    if data.get("round"):
+        nominations = nominations.filter(round__code=data["round"].strip())
+    if data.get("level") is not None:
+        nominations = nominations.filter(stages__closed_at__isnull=True, stages__level=data["level"])
+    if data.get("unit"):
+        unit = OrgUnit.objects.filter(code=data["unit"].strip().upper()).first()
+        nominations = nominations.filter(submitting_unit__path__startswith=unit.path) if unit else nominations.none()
+    return nominations
+
+
+class NominationListCreate(GenericAPIView):
+    serializer_class = NominationSummarySerializer
+
+    @extend_schema(parameters=[NominationFilterSerializer], responses={200: NominationSummarySerializer(many=True),
+                                                                       **FILTERED})
+    def get(self, request):
+        """The nominations I may read, most recently changed first."""
+        filters = NominationFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        nominations = filter_nominations(selectors.nomination_list(request.user), filters.validated_data)
+        page = self.paginate_queryset(nominations.order_by("-updated_at", "-pk"))
+        return self.get_paginated_response(NominationSummarySerializer(page, many=True).data)
+
+    @extend_schema(request=NominationCreateSerializer, responses={201: NominationSerializer, **WRITE})
+    def post(self, request):
+        """Draft a nomination (the proposer of the submitting unit); answers to the criteria may come along."""
+        if not units_with_role(request.user, Role.PROPOSER).exists():
+            raise PermissionDenied(_("Chỉ thủ trưởng đơn vị đề nghị mới được lập hồ sơ."))
+        data = NominationCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        nomination = actions.create_nomination(
+            actor=request.user, round=values["round"], award=values["award"],
+            submitting_unit=values["submitting_unit"], nominee=values["nominee"], achievement=values["achievement"],
+            criteria=values["criteria"], path=values["path"],
+        )
+        return nomination_response(request, selectors.readable_nomination(request.user, nomination.pk),
+                                   status.HTTP_201_CREATED)
+
+
+class NominationDetail(APIView):
+    @extend_schema(parameters=[ID], responses={200: NominationSerializer, **READ_ONE})
+    def get(self, request, pk: int):
+        return nomination_response(request, selectors.readable_nomination(request.user, pk))
+
+    @extend_schema(parameters=[ID], request=NominationUpdateSerializer, responses={200: NominationSerializer, **WRITE})
+    def patch(self, request, pk: int):
+        """Change the dossier while it is a draft or returned; criterion answers are created or changed by code."""
+        nomination = selectors.readable_nomination(request.user, pk)
+        if nomination.status not in EDITABLE:
+            raise InvalidTransition(_("Không thể sửa hồ sơ ở trạng thái “%(status)s”.")
+                                    % {"status": nomination.get_status_display()})
+        if not selectors.may_edit(request.user, nomination):
+            raise PermissionDenied(_("Chỉ thủ trưởng đơn vị đề nghị mới được lập và sửa hồ sơ."))
+        data = NominationUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        actions.update_nomination(actor=request.user, nomination=nomination, **data.validated_data)
+        return nomination_response(request, selectors.readable_nomination(request.user, pk))
+
+
+class DocumentListCreate(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(parameters=[ID], responses={200: DocumentSerializer(many=True), **READ_ONE})
+    def get(self, request, pk: int):
+        nomination = selectors.readable_nomination(request.user, pk)
+        documents = nomination.documents.select_related("uploaded_by").order_by("uploaded_at", "pk")
+        return Response(DocumentSerializer(documents, many=True).data)
+
+    @extend_schema(parameters=[ID], request={"multipart/form-data": DocumentUploadSerializer},
+                   responses={201: DocumentSerializer, **WRITE})
+    def post(self, request, pk: int):
+        """Attach a file: the proposer while the dossier is editable, the open step's holder while in review."""
+        nomination = selectors.readable_nomination(request.user, pk)
+        data = DocumentUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = actions.attach_document(actor=request.user, nomination=nomination,
+                                           kind=data.validated_data["kind"], upload=data.validated_data["file"])
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class RouteView(APIView):
+    @extend_schema(parameters=[ID], responses={200: RouteEntrySerializer(many=True), **READ_ONE})
+    def get(self, request, pk: int):
+        """The planned route: fixed at first submission, planned for today before that; each stop done,
+        current or planned."""
+        nomination = selectors.readable_nomination(request.user, pk)
+        entries = routing.route_with_state(nomination, selectors.open_stage(nomination))
+        rows = [{"position": i, "stop": e.stop, "unit_name": e.unit_name, "state": e.state}
+                for i, e in enumerate(entries)]
+        return Response(RouteEntrySerializer(rows, many=True).data)
+
+
+class NominationEvents(APIView):
+    @extend_schema(parameters=[ID], responses={200: EventSerializer(many=True), **READ_ONE})
+    def get(self, request, pk: int):
+        """The nomination's timeline from the audit log (whoever may read the nomination reads all of it)."""
+        nomination = selectors.readable_nomination(request.user, pk)
+        return Response(EventSerializer(selectors.nomination_events(nomination), many=True).data)

@@ -1,0 +1,81 @@
+"""The review: the actions on a nomination and the inbox of open stages."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.generics import GenericAPIView
+
+from deadlines.policy import with_days_left
+from roles.models import Level
+
+from ... import actions, selectors
+from ..schema import FILTERED, WRITE
+from ..serializers import API_ACTIONS, ActionSerializer, NominationSerializer, StageSerializer
+from .nominations import ID, nomination_response
+
+
+def _perform(action: str, user, nomination, data: dict):
+    common = {"actor": user, "nomination": nomination, "comment": data["comment"]}
+    review = {**common, "stage": data["stage"]}
+    if action == "submit":
+        return actions.submit_nomination(**common)
+    if action == "resubmit":
+        return actions.resubmit_nomination(**common)
+    if action == "withdraw":
+        return actions.withdraw_nomination(**common, reason=data["reason"])
+    if action == "approve":
+        return actions.approve_nomination(**review, decision_number=data["decision_number"],
+                                          decision_date=data["decision_date"], vote=data["vote"])
+    if action == "return":
+        return actions.return_nomination(**review, reason=data["reason"], reason_code=data["reason_code"])
+    return actions.reject_nomination(**review, reason=data["reason"], reason_code=data["reason_code"])
+
+
+class ActionView(GenericAPIView):
+    serializer_class = ActionSerializer
+
+    @extend_schema(
+        parameters=[ID, OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(API_ACTIONS))],
+        request=ActionSerializer, responses={200: NominationSerializer, **WRITE},
+    )
+    def post(self, request, pk: int, action: str):
+        """Submit, resubmit, withdraw, approve, return or reject. `stage` pins the open stage acted on (a stage
+        already closed → 409); `reason` is required to return or reject; the decision fields apply when the
+        approval awards."""
+        if action not in API_ACTIONS:
+            raise Http404(_("Không có thao tác này."))
+        nomination = selectors.readable_nomination(request.user, pk)
+        data = ActionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _perform(action, request.user, nomination, data.validated_data)
+        return nomination_response(request, selectors.readable_nomination(request.user, pk))
+
+
+class InboxFilterSerializer(serializers.Serializer):
+    nomination = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
+    award = serializers.CharField(required=False, max_length=32)
+    round = serializers.CharField(required=False, max_length=32)
+    level = serializers.ChoiceField(choices=Level.choices, required=False)
+
+
+class InboxView(GenericAPIView):
+    serializer_class = StageSerializer
+
+    @extend_schema(parameters=[InboxFilterSerializer], responses={200: StageSerializer(many=True), **FILTERED})
+    def get(self, request):
+        """The open stages I may act on, oldest first (a nomination on hold waits outside every inbox)."""
+        filters = InboxFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        stages = selectors.inbox(request.user)
+        if data.get("nomination"):
+            stages = stages.filter(nomination_id=data["nomination"])
+        if data.get("award"):
+            stages = stages.filter(nomination__award__code=data["award"].strip())
+        if data.get("round"):
+            stages = stages.filter(nomination__round__code=data["round"].strip())
+        if data.get("level") is not None:
+            stages = stages.filter(level=data["level"])
+        page = with_days_left(self.paginate_queryset(stages))
+        return self.get_paginated_response(StageSerializer(page, many=True).data)
