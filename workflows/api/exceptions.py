@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -73,6 +74,7 @@ def api_exception_handler(exc, context):
     return Response({"detail": _("Lỗi máy chủ; sự cố đã được ghi lại.")}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
 
+@csrf_exempt
 def not_found(request, *args, **kwargs):
     """Any /api/ address no endpoint answers: JSON, like every other API error."""
     return JsonResponse({"detail": _("Không tìm thấy.")}, status=404)

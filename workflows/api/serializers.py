@@ -34,8 +34,8 @@ API_ACTION_OF_TRANSITION = {"return_": "return"}
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    successor = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    successor = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     level = serializers.ChoiceField(choices=Level.choices, read_only=True)
 
     class Meta:

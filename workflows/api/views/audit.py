@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import CursorPagination
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -31,6 +33,12 @@ class NewestFirst(CursorPagination):
 
     ordering = "-seq"
     page_size = 50
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except NotFound as exc:  # a cursor this API did not hand out is bad input, not a missing resource
+            raise ValidationError({"cursor": [_("Con trỏ trang không hợp lệ.")]}) from exc
 
 
 def _filters(request) -> dict:
@@ -61,18 +69,19 @@ class AuditEvents(GenericAPIView):
         return self.get_paginated_response(EventSerializer(page, many=True).data)
 
 
-class JSONLinesRenderer(BaseRenderer):
-    media_type = "application/x-ndjson"
-    format = "jsonl"
-    charset = "utf-8"
+class ErrorsAsJSON(BaseContentNegotiation):
+    """The export streams JSON Lines whatever the client asks; only its errors go through a renderer (JSON)."""
 
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        """Only errors pass through here (the export itself streams); each is one JSON line."""
-        return JSONRenderer().render(data) + b"\n"
+    def select_parser(self, request, parsers):
+        return parsers[0]
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class AuditExport(APIView):
-    renderer_classes = [JSONLinesRenderer, JSONRenderer]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = ErrorsAsJSON
 
     @extend_schema(
         parameters=[EventFilterSerializer],

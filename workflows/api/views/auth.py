@@ -22,6 +22,9 @@ class TokenView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
+    def get_authenticate_header(self, request):
+        return "Token"  # so a wrong password is 401, as DRF gives 403 when no scheme is announced
+
     @extend_schema(
         request=TokenRequestSerializer, auth=[],
         responses={200: TokenSerializer, 400: BAD_REQUEST,
