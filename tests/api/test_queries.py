@@ -1,0 +1,61 @@
+"""List endpoints read with a constant number of SQL queries, whatever the number of rows."""
+
+import itertools
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from nominations.models import Criterion, Movement
+from workflows import actions
+
+SERIAL = itertools.count()
+
+
+def count(client, path, **params) -> tuple[int, dict]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, params)
+    assert response.status_code == 200, response.content[:500]
+    return len(queries), response.json()
+
+
+def submitted(draft_factory, users, n):
+    """n drafts and n submitted nominations of the unit head's school."""
+    for _ in range(n):
+        draft_factory(name=f"Người số {next(SERIAL)}", documents=["to_trinh"])
+        nomination = draft_factory(name=f"Người số {next(SERIAL)}")
+        actions.submit_nomination(actor=users["unit_head"], nomination=nomination)
+
+
+def test_lists_at_2_and_at_20_nominations_take_the_same_queries(api, draft_factory, users):
+    proposer, reviewer, inspector = api("unit_head"), api("commune_staff"), api("inspector")
+    submitted(draft_factory, users, 2)
+    few = {
+        "nominations": count(proposer, "/api/nominations/")[0],
+        "inbox": count(reviewer, "/api/inbox/")[0],
+        "audit": count(inspector, "/api/audit/events/")[0],
+    }
+    submitted(draft_factory, users, 18)
+    many = {}
+    many["nominations"], nominations = count(proposer, "/api/nominations/")
+    many["inbox"], inbox = count(reviewer, "/api/inbox/")
+    many["audit"], audit = count(inspector, "/api/audit/events/")
+    assert nominations["count"] == 40 and len(nominations["results"]) == 40
+    assert inbox["count"] == 20 and all(s["days_left"] is not None for s in inbox["results"])
+    assert len(audit["results"]) == 50 and audit["next"]
+    assert many == few
+
+
+def test_catalogs_take_the_same_queries_at_2_and_at_20_rows(api, reference_data):
+    client = api("unit_head")
+    movement = Movement.objects.first()
+    few = {path: count(client, path)[0] for path in ("/api/movements/", "/api/org-units/", "/api/rounds/")}
+    Criterion.objects.bulk_create(Criterion(movement=movement, group="individual", code=f"X{i}", text="Tiêu chí thêm.")
+                                  for i in range(20))
+    for i in range(2):
+        Movement.objects.create(code=f"PT{i}", name="Phong trào", period_start=movement.period_start,
+                                period_end=movement.period_end)
+    many = {path: count(client, path)[0] for path in few}
+    assert many == few
+    movements = count(client, "/api/movements/")[1]["results"]
+    assert len(movements) == Movement.objects.count()
+    assert sum(len(m["criteria"]) for m in movements) == Criterion.objects.count()
