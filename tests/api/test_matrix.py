@@ -68,7 +68,7 @@ def in_review(draft_factory, users):
 
 def test_no_credentials_is_401_with_the_token_scheme(anonymous, in_review):
     for path in ("/api/me/", "/api/nominations/", f"/api/nominations/{in_review.pk}/", "/api/inbox/"):
-        response = anonymous.get(path)
+        response = anonymous.get(path, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")  # a browser
         assert response.status_code == 401 and response["WWW-Authenticate"] == "Token", path
         assert set(response.json()) == {"detail"}
     response = anonymous.post(url(in_review, "approve"), {}, format="json")
@@ -169,6 +169,8 @@ def test_patch_is_409_out_of_draft_403_for_others_and_400_for_bad_input(api, dra
     draft = draft_factory(name="Bản nháp")
     assert api("inspector").patch(f"/api/nominations/{draft.pk}/", {"achievement": "x"}, format="json").status_code == 403
     assert api("hanoi_staff").patch(f"/api/nominations/{draft.pk}/", {"achievement": "x"}, format="json").status_code == 404
+    response = api("unit_head").patch(f"/api/nominations/{draft.pk}/", {}, format="json")
+    assert response.status_code == 400 and "Không có gì để sửa" in response.json()["detail"]
     response = api("unit_head").patch(f"/api/nominations/{draft.pk}/", {"achievement": "   "}, format="json")
     assert response.status_code == 400 and response.json()["achievement"]
     response = api("unit_head").patch(f"/api/nominations/{draft.pk}/", {"achievement": "Thành tích mới."},

@@ -56,3 +56,16 @@ def test_who_may_attach_follows_the_state(api, draft_factory, users):
     response = upload(api("unit_head"), nomination)
     assert response.status_code == 409 and "Đã rút" in response.json()["detail"]
     assert open_stage(nomination) is None
+
+
+def test_a_reader_downloads_a_document_and_others_get_json_404(api, draft_factory):
+    nomination = draft_factory(documents=["to_trinh"])
+    document = nomination.documents.get()
+    path = f"/api/nominations/{nomination.pk}/documents/{document.pk}/file/"
+    response = api("unit_head").get(path, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    assert response["Content-Type"] == "application/pdf" and "attachment" in response["Content-Disposition"]
+    for client, url in ((api("hanoi_staff"), path),
+                        (api("unit_head"), f"/api/nominations/{nomination.pk}/documents/{document.pk + 99}/file/")):
+        response = client.get(url, HTTP_ACCEPT="text/html,*/*;q=0.8")
+        assert response.status_code == 404 and response["Content-Type"] == "application/json"

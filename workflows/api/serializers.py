@@ -202,6 +202,11 @@ class NominationUpdateSerializer(serializers.Serializer):
     criteria = AnswerSerializer(many=True, required=False)
     path = serializers.ChoiceField(choices=BkTtgPath.choices, required=False)
 
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError(_("Không có gì để sửa: hãy gửi ít nhất một trường."))
+        return attrs
+
 
 class NominationFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices, required=False)
@@ -237,6 +242,13 @@ class ActionSerializer(serializers.Serializer):
     decision_date = serializers.DateField(required=False, allow_null=True, default=None)
     vote = VoteSerializer(required=False, allow_null=True, default=None,
                           help_text=_("Kết quả bỏ phiếu của Hội đồng, khi cấp quyết định cần."))
+
+
+class InboxFilterSerializer(serializers.Serializer):
+    nomination = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
+    award = serializers.CharField(required=False, max_length=32)
+    round = serializers.CharField(required=False, max_length=32)
+    level = serializers.ChoiceField(choices=Level.choices, required=False)
 
 
 class StageSerializer(OpenStageSerializer):

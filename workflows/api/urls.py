@@ -18,6 +18,8 @@ urlpatterns = [
     path("nominations/", nominations.NominationListCreate.as_view(), name="api-nominations"),
     path("nominations/<int:pk>/", nominations.NominationDetail.as_view(), name="api-nomination"),
     path("nominations/<int:pk>/documents/", nominations.DocumentListCreate.as_view(), name="api-documents"),
+    path("nominations/<int:pk>/documents/<int:document_id>/file/", nominations.DocumentFile.as_view(),
+         name="api-document-file"),
     path("nominations/<int:pk>/route/", nominations.RouteView.as_view(), name="api-route"),
     path("nominations/<int:pk>/events/", nominations.NominationEvents.as_view(), name="api-nomination-events"),
     path("nominations/<int:pk>/actions/<str:action>/", review.ActionView.as_view(), name="api-action"),

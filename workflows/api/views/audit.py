@@ -11,9 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.pagination import CursorPagination
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,6 +20,7 @@ from audit.export import export_lines
 from roles.models import OrgUnit
 
 from ...views.audit import _inspector_roots, _scoped_events
+from ..negotiation import ErrorsAsJSON
 from ..schema import BAD_REQUEST, FORBIDDEN, UNAUTHORIZED
 from ..serializers import EventFilterSerializer, EventSerializer, VerifySerializer
 
@@ -69,18 +68,7 @@ class AuditEvents(GenericAPIView):
         return self.get_paginated_response(EventSerializer(page, many=True).data)
 
 
-class ErrorsAsJSON(BaseContentNegotiation):
-    """The export streams JSON Lines whatever the client asks; only its errors go through a renderer (JSON)."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0]
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
 class AuditExport(APIView):
-    renderer_classes = [JSONRenderer]
     content_negotiation_class = ErrorsAsJSON
 
     @extend_schema(

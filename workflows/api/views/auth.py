@@ -1,7 +1,6 @@
 """Tokens and the caller's own account."""
 
 from django.contrib.auth import authenticate
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.authtoken.models import Token
@@ -34,12 +33,12 @@ class TokenView(APIView):
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            # The request goes along so login throttling (django-axes) can count and lock out.
-            user = authenticate(request=request, username=data.validated_data["username"],
-                                password=data.validated_data["password"])
-        except PermissionDenied as exc:  # locked out
-            raise Throttled(detail=_("Tài khoản tạm bị khóa do đăng nhập sai nhiều lần; hãy thử lại sau.")) from exc
+        # The request goes along so login throttling (django-axes) can count failures and lock out; it marks
+        # the request it was given (this one, so its middleware leaves the JSON answer alone).
+        user = authenticate(request=request, username=data.validated_data["username"],
+                            password=data.validated_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            raise Throttled(detail=_("Tài khoản tạm bị khóa do đăng nhập sai nhiều lần; hãy thử lại sau."))
         if user is None or not user.is_active:
             raise AuthenticationFailed(_("Tên đăng nhập hoặc mật khẩu không đúng."))
         token, _created = Token.objects.get_or_create(user=user)

@@ -6,8 +6,11 @@ workflows.actions; the checks and their order are the pages' (workflows.views.no
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -20,6 +23,7 @@ from roles.selectors import units_with_role
 from ... import actions, routing, selectors
 from ...errors import InvalidTransition
 from ...lifecycle import EDITABLE
+from ..negotiation import ErrorsAsJSON
 from ..schema import FILTERED, READ_ONE, WRITE
 from ..serializers import (
     DocumentSerializer,
@@ -133,6 +137,26 @@ class DocumentListCreate(APIView):
         document = actions.attach_document(actor=request.user, nomination=nomination,
                                            kind=data.validated_data["kind"], upload=data.validated_data["file"])
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+
+class DocumentFile(APIView):
+    content_negotiation_class = ErrorsAsJSON
+
+    @extend_schema(
+        parameters=[ID, OpenApiParameter("document_id", int, OpenApiParameter.PATH, description=_("Số tài liệu."))],
+        responses={(200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description=_("Tệp, dưới tên gốc đã làm sạch.")),
+                   **READ_ONE},
+    )
+    def get(self, request, pk: int, document_id: int):
+        """Download a document of a nomination I may read (as an attachment)."""
+        nomination = selectors.readable_nomination(request.user, pk)
+        document = get_object_or_404(nomination.documents, pk=document_id)
+        try:
+            handle = document.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404(_("Tệp không còn trên máy chủ.")) from exc
+        return FileResponse(handle, as_attachment=True, filename=document.original_name,
+                            content_type=document.content_type or "application/octet-stream")
 
 
 class RouteView(APIView):

@@ -3,15 +3,13 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 
 from deadlines.policy import with_days_left
-from roles.models import Level
 
 from ... import actions, selectors
 from ..schema import FILTERED, WRITE
-from ..serializers import API_ACTIONS, ActionSerializer, NominationSerializer, StageSerializer
+from ..serializers import API_ACTIONS, ActionSerializer, InboxFilterSerializer, NominationSerializer, StageSerializer
 from .nominations import ID, nomination_response
 
 
@@ -50,13 +48,6 @@ class ActionView(GenericAPIView):
         data.is_valid(raise_exception=True)
         _perform(action, request.user, nomination, data.validated_data)
         return nomination_response(request, selectors.readable_nomination(request.user, pk))
-
-
-class InboxFilterSerializer(serializers.Serializer):
-    nomination = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
-    award = serializers.CharField(required=False, max_length=32)
-    round = serializers.CharField(required=False, max_length=32)
-    level = serializers.ChoiceField(choices=Level.choices, required=False)
 
 
 class InboxView(GenericAPIView):
