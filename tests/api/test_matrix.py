@@ -137,7 +137,7 @@ def test_unknown_action_and_unknown_address_are_json_404(api, in_review):
     client = api("unit_head")
     response = client.post(url(in_review, "promote"), {}, format="json")
     assert response.status_code == 404 and response.json() == {"detail": "Không có thao tác này."}
-    for path in ("/api/nope/", f"/api/nominations/{in_review.pk + 1000}/"):
+    for path in ("/api/nope/", f"/api/nominations/{in_review.pk + 1000}/", f"/api/nominations/{2**70}/route/"):
         response = client.get(path)
         assert response.status_code == 404 and response["Content-Type"] == "application/json", path
     response = client.post("/api/nominations/abc/actions/submit/", {}, format="json")

@@ -59,3 +59,13 @@ def test_catalogs_take_the_same_queries_at_2_and_at_20_rows(api, reference_data)
     movements = count(client, "/api/movements/")[1]["results"]
     assert len(movements) == Movement.objects.count()
     assert sum(len(m["criteria"]) for m in movements) == Criterion.objects.count()
+
+
+def test_out_of_range_pages_are_clamped_not_errors(api):
+    client = api("unit_head")
+    huge = 2**64
+    for path in ("/api/awards/", "/api/nominations/"):
+        response = client.get(path, {"limit": huge, "offset": huge})
+        assert response.status_code == 200 and response.json()["results"] == [], path
+        response = client.get(path, {"limit": huge, "offset": -5})
+        assert response.status_code == 200 and response.json()["previous"] is None, path

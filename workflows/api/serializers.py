@@ -16,6 +16,8 @@ from nominations.models import (
     CriterionAnswer,
     Document,
     DocumentKind,
+    Hold,
+    HoldReason,
     Movement,
     Nomination,
     Nominee,
@@ -282,6 +284,27 @@ class DocumentSerializer(serializers.ModelSerializer):
 class DocumentUploadSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DocumentKind.choices)
     file = serializers.FileField(help_text=_("PDF, ảnh JPG/PNG, Word, Excel; dung lượng có giới hạn."))
+
+
+class HoldSerializer(serializers.ModelSerializer):
+    placed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    cleared_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Hold
+        fields = ["id", "reason", "note", "original_name", "sha256", "placed_by", "placed_at", "cleared_by",
+                  "cleared_at", "clear_note"]
+        read_only_fields = fields
+
+
+class HoldPlaceSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=HoldReason.choices)
+    file = serializers.FileField(help_text=_("Văn bản làm căn cứ (quyết định kỷ luật, điều tra, đơn khiếu nại)."))
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class HoldClearSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, help_text=_("Căn cứ gỡ tạm dừng (kết luận, quyết định)."))
 
 
 # --- audit ------------------------------------------------------------------------------------------------

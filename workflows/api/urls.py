@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .exceptions import not_found
-from .views import audit, auth, catalog, nominations, review
+from .views import audit, auth, catalog, holds, nominations, review
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -23,6 +23,8 @@ urlpatterns = [
     path("nominations/<int:pk>/route/", nominations.RouteView.as_view(), name="api-route"),
     path("nominations/<int:pk>/events/", nominations.NominationEvents.as_view(), name="api-nomination-events"),
     path("nominations/<int:pk>/actions/<str:action>/", review.ActionView.as_view(), name="api-action"),
+    path("nominations/<int:pk>/holds/", holds.HoldListCreate.as_view(), name="api-holds"),
+    path("nominations/<int:pk>/holds/<int:hold_id>/clear/", holds.HoldClear.as_view(), name="api-hold-clear"),
     path("inbox/", review.InboxView.as_view(), name="api-inbox"),
     path("audit/events/", audit.AuditEvents.as_view(), name="api-audit-events"),
     path("audit/export/", audit.AuditExport.as_view(), name="api-audit-export"),
