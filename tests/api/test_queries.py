@@ -4,8 +4,11 @@ import itertools
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from nominations.models import Criterion, Movement
+from nominations.models import AwardRule, AwardType, Criterion, Movement
+from nominations.rules import deciding_level_for
+from roles.models import Level
 from workflows import actions
 
 SERIAL = itertools.count()
@@ -48,9 +51,12 @@ def test_lists_at_2_and_at_20_nominations_take_the_same_queries(api, draft_facto
 def test_catalogs_take_the_same_queries_at_2_and_at_20_rows(api, reference_data):
     client = api("unit_head")
     movement = Movement.objects.first()
-    few = {path: count(client, path)[0] for path in ("/api/movements/", "/api/org-units/", "/api/rounds/")}
+    few = {path: count(client, path)[0] for path in ("/api/movements/", "/api/org-units/", "/api/rounds/", "/api/awards/")}
     Criterion.objects.bulk_create(Criterion(movement=movement, group="individual", code=f"X{i}", text="Tiêu chí thêm.")
                                   for i in range(20))
+    for i in range(20):
+        AwardType.objects.create(code=f"HT{i}", name="Hình thức thêm", deciding_level=Level.PROVINCE)
+        AwardRule.objects.create(award=AwardType.objects.get(code=f"HT{i}"), deciding_level=Level.COMMUNE)
     for i in range(2):
         Movement.objects.create(code=f"PT{i}", name="Phong trào", period_start=movement.period_start,
                                 period_end=movement.period_end)
@@ -69,3 +75,12 @@ def test_out_of_range_pages_are_clamped_not_errors(api):
         assert response.status_code == 200 and response.json()["results"] == [], path
         response = client.get(path, {"limit": huge, "offset": -5})
         assert response.status_code == 200 and response.json()["previous"] is None, path
+
+
+def test_awards_say_which_level_decides_them_today(api):
+    awards = api("unit_head").get("/api/awards/").json()["results"]
+    today = timezone.localdate()
+    by_code = {a["code"]: a for a in awards}
+    assert by_code["CSTD_CS"]["deciding_level"] == Level.COMMUNE and len(by_code["CSTD_CS"]["rules"]) == 2
+    for award in awards:
+        assert award["deciding_level"] == deciding_level_for(AwardType.objects.get(code=award["code"]), today)

@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from audit.models import Event
 from nominations.models import (
+    AwardRule,
     AwardType,
     BkTtgPath,
     Criterion,
@@ -45,14 +46,25 @@ class OrgUnitSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "level", "parent", "path", "valid_from", "valid_to", "successor"]
 
 
-class AwardSerializer(serializers.ModelSerializer):
+class AwardRuleSerializer(serializers.ModelSerializer):
     deciding_level = serializers.ChoiceField(choices=Level.choices, read_only=True)
+
+    class Meta:
+        model = AwardRule
+        fields = ["deciding_level", "valid_from", "valid_to", "basis"]
+
+
+class AwardSerializer(serializers.ModelSerializer):
+    deciding_level = serializers.ChoiceField(
+        choices=Level.choices, read_only=True, source="deciding_level_today",
+        help_text=_("Cấp quyết định đối với hồ sơ lập hôm nay (theo quy định có hiệu lực, xem `rules`)."))
     required_documents = serializers.ListField(child=serializers.ChoiceField(choices=DocumentKind.choices),
                                                read_only=True)
+    rules = AwardRuleSerializer(many=True, read_only=True)
 
     class Meta:
         model = AwardType
-        fields = ["code", "name", "deciding_level", "required_documents", "valid_from", "valid_to"]
+        fields = ["code", "name", "deciding_level", "required_documents", "valid_from", "valid_to", "rules"]
 
 
 class CriterionSerializer(serializers.ModelSerializer):

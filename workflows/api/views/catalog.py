@@ -1,9 +1,12 @@
 """The catalogs, each item by its code: org units, awards, rounds, movements with their criteria."""
 
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.generics import ListAPIView
 
-from nominations.models import AwardType, Movement, Round
+from nominations.models import AwardRule, AwardType, Movement, Round
 from roles.models import OrgUnit
 
 from ..schema import READ
@@ -23,7 +26,14 @@ class OrgUnitList(ListAPIView):
 @_documented(AwardSerializer)
 class AwardList(ListAPIView):
     serializer_class = AwardSerializer
-    queryset = AwardType.objects.order_by("order", "code")
+
+    def get_queryset(self):
+        """Each award with the level deciding it today: the AwardRule in force (nominations.rules.award_rule_on),
+        else the award's own level; in one query, plus one for every award's rules."""
+        in_force = AwardRule.objects.valid_on(timezone.localdate()).filter(award=OuterRef("pk")).order_by("-valid_from")
+        return AwardType.objects.annotate(
+            deciding_level_today=Coalesce(Subquery(in_force.values("deciding_level")[:1]), "deciding_level"),
+        ).prefetch_related("rules").order_by("order", "code")
 
 
 @_documented(RoundSerializer)
