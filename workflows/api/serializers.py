@@ -101,7 +101,7 @@ class RoleSerializer(serializers.ModelSerializer):
 class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     username = serializers.CharField(read_only=True)
-    full_name = serializers.CharField(source="get_full_name", read_only=True)
+    full_name = serializers.CharField(read_only=True)
     roles = RoleSerializer(many=True, read_only=True)
 
 

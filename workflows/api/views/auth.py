@@ -51,6 +51,7 @@ class MeView(APIView):
     @extend_schema(responses={200: MeSerializer, **READ})
     def get(self, request):
         user = request.user
-        user.roles = RoleAssignment.objects.valid_on().filter(user=user).select_related("org_unit").order_by(
+        roles = RoleAssignment.objects.valid_on().filter(user=user).select_related("org_unit").order_by(
             "org_unit__path", "role")
-        return Response(MeSerializer(user).data)
+        me = {"id": user.pk, "username": user.get_username(), "full_name": user.get_full_name(), "roles": roles}
+        return Response(MeSerializer(me).data)
