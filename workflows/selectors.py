@@ -3,16 +3,18 @@
 Pages, the API and commands all read through here, so they cannot disagree on who sees what.
 """
 
+import datetime
 import logging
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import Event
 from nominations.models import DocumentKind, Nomination, Status
-from roles.models import Role
+from roles.models import OrgUnit, Role
 from roles.selectors import holds_role_at, inspector_root_paths, units_with_role
 
 from .council import council_rule
@@ -138,3 +140,45 @@ def council_minutes(nomination: Nomination, stage: Stage):
     """The minutes documents of this nomination attached since the stage opened: the ones a vote may cite."""
     return nomination.documents.filter(kind=DocumentKind.BIEN_BAN_HOI_DONG, uploaded_at__gte=stage.opened_at).order_by(
         "-uploaded_at", "-pk")
+
+
+# --- the audit log, for inspectors (the audit browser and the API) ---------------------------------
+
+
+def inspector_roots(user) -> list[str]:
+    """The org paths whose audit events `user` may read (all for a superuser); 403 for anyone else."""
+    roots = ["/"] if user.is_superuser else inspector_root_paths(user)
+    if not roots:
+        raise PermissionDenied(_("Chỉ thanh tra viên mới được xem nhật ký kiểm toán."))
+    return roots
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def audit_events(user, roots: list[str], data: dict) -> QuerySet[Event]:
+    """Events recorded at a unit of the inspector's subtree, and every event of a nomination they may read."""
+    scope = Q()
+    for root in roots:
+        scope |= Q(org_path__startswith=root)
+    events = Event.objects.all()
+    if data.get("nomination"):
+        nomination = visible_nominations(user).filter(pk=data["nomination"]).first()
+        if nomination is None:
+            return events.none()
+        events = events.filter(object_type=NOMINATION_TYPE, object_id=str(nomination.pk))
+    else:
+        events = events.filter(scope)
+    if data.get("since"):
+        events = events.filter(at__gte=_day_start(data["since"]))
+    if data.get("until"):
+        events = events.filter(at__lt=_day_start(data["until"] + datetime.timedelta(days=1)))
+    if data.get("actor"):
+        events = events.filter(actor_name=data["actor"].strip())
+    if data.get("action"):
+        events = events.filter(action=data["action"].strip())
+    if data.get("unit"):
+        unit = OrgUnit.objects.filter(code=data["unit"].strip().upper()).first()
+        events = events.filter(org_path__startswith=unit.path) if unit else events.none()
+    return events

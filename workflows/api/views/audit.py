@@ -19,7 +19,7 @@ from audit.chain import verify_chain
 from audit.export import export_lines
 from roles.models import OrgUnit
 
-from ...views.audit import _inspector_roots, _scoped_events
+from ... import selectors
 from ..negotiation import ErrorsAsJSON
 from ..schema import BAD_REQUEST, FORBIDDEN, UNAUTHORIZED
 from ..serializers import EventFilterSerializer, EventSerializer, VerifySerializer
@@ -63,8 +63,8 @@ class AuditEvents(GenericAPIView):
     @extend_schema(parameters=[EventFilterSerializer], responses={200: EventSerializer(many=True), **INSPECTORS})
     def get(self, request):
         """Events recorded in my inspection subtree, and every event of a nomination I may read; newest first."""
-        roots = _inspector_roots(request.user)
-        page = self.paginate_queryset(_scoped_events(request.user, roots, _filters(request)))
+        roots = selectors.inspector_roots(request.user)
+        page = self.paginate_queryset(selectors.audit_events(request.user, roots, _filters(request)))
         return self.get_paginated_response(EventSerializer(page, many=True).data)
 
 
@@ -79,7 +79,7 @@ class AuditExport(APIView):
     )
     def get(self, request):
         """The log of my subtree (or of one unit in it) as JSON Lines, streamed."""
-        roots = _inspector_roots(request.user)
+        roots = selectors.inspector_roots(request.user)
         data = _filters(request)
         root = _export_root(roots, data)
         lines = (line + "\n" for line in export_lines(org_path=root, since=data.get("since"),
@@ -93,7 +93,7 @@ class AuditVerify(APIView):
     @extend_schema(responses={200: VerifySerializer, 409: VerifySerializer, 401: UNAUTHORIZED, 403: FORBIDDEN})
     def get(self, request):
         """Recompute the whole hash chain: 200 when intact, 409 with the first bad seq when not."""
-        _inspector_roots(request.user)
+        selectors.inspector_roots(request.user)
         result = verify_chain()
         body = {"ok": result.ok, "events_checked": result.events_checked, "first_bad_seq": result.first_bad_seq,
                 "problem": result.problem}
