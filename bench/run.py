@@ -1,0 +1,145 @@
+"""One bench run: a database of its own, the data set, every measurement, the targets, the report."""
+
+import os
+import platform
+import resource
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, connections
+
+from . import data, measure
+
+TARGETS = {"approvals_per_second": 200, "parallel_speedup": 1.5, "approve_statements": 12, "floor_ratio": 4,
+           "selector_p95_ms": 50, "page_p95_ms": 100, "verify_per_second": 100_000}
+
+
+class Refused(Exception):
+    """The bench would flush a database that is not obviously its own."""
+
+
+def prepare_database(*, sqlite_path: Path | None, in_place: bool, yes: bool, say) -> str:
+    """Point the default connection at the bench's own database, emptied and migrated; returns its name.
+
+    SQLite: a file under var/bench/ (never the dev database). PostgreSQL: DATABASE_URL's database, whose
+    schema is dropped: refused unless its name contains "bench" or `yes`. in_place: use the database as it is
+    (already migrated; the smoke test's)."""
+    if in_place:
+        return connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        path = Path(sqlite_path or Path(settings.BASE_DIR) / "var" / "bench" / "bench.sqlite3")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connections.close_all()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        connection.settings_dict["NAME"] = str(path)
+        settings.DATABASES["default"]["NAME"] = str(path)
+    else:
+        name = connection.settings_dict["NAME"]
+        if "bench" not in name and not yes:
+            raise Refused(f"the bench empties the database {name!r}: use a database named *bench* or pass --yes")
+        say(f"Emptying PostgreSQL database {name!r} (DROP SCHEMA public CASCADE).")
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    say(f"Migrated {connection.settings_dict['NAME']} in {time.perf_counter() - started:.1f} s.")
+    return connection.settings_dict["NAME"]
+
+
+def _maxrss_mib() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # KiB on Linux
+
+
+def environment(scale: int) -> dict:
+    cores = os.cpu_count() or 1
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            version = f"PostgreSQL {cursor.fetchone()[0]}"
+            cursor.execute("SHOW synchronous_commit")
+            durability = f"synchronous_commit={cursor.fetchone()[0]}"
+        else:
+            cursor.execute("SELECT sqlite_version()")
+            version = f"SQLite {cursor.fetchone()[0]}"
+            cursor.execute("PRAGMA synchronous")
+            durability = "synchronous=" + {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}[cursor.fetchone()[0]]
+    return {"database": connection.vendor, "version": version, "durability": durability, "scale": scale,
+            "cores": cores, "machine": f"{platform.machine()} {platform.processor() or ''} {cores} cores".strip(),
+            "python": platform.python_version(), "at": measure.stamp()}
+
+
+def run(*, scale: int, approvals: int, repeat: int, processes: int, say) -> dict:
+    env = environment(scale)
+    say(f"Building {scale:,} nominations on {env['version']} ({env['durability']}), {env['cores']} cores.")
+    memory = {}
+    world = data.build(scale, say=say)
+    memory["build: process maxrss"] = _maxrss_mib()
+    rows_per_second = round(world.rows / world.seconds) if world.seconds else 0
+    say(f"Built {world.rows:,} rows in {world.seconds:.1f} s ({rows_per_second:,} rows/s).")
+    result = {"environment": env, "data": {
+        "nominations": scale, "events": world.events, "units": world.units, "users": world.users,
+        "rows": world.rows, "seconds": round(world.seconds, 1), "rows_per_second": rows_per_second}}
+
+    say("Audit: verification and export ...")
+    result["audit"] = measure.audit(env["cores"])
+    for name, peak in measure.audit_memory().items():
+        memory[f"audit {name}: tracemalloc peak"] = peak
+
+    say("Statements per action ...")
+    result["statements"], memory["actions (one of each): tracemalloc peak"] = measure.traced(
+        measure.statements_per_action, world)
+
+    count = max(1, min(approvals, len(world.forward) // 3))
+    pool = world.forward
+    say(f"Approvals: {count} single-process, then the floor ...")
+    result["approvals"] = {"single process": measure.approvals(pool[:count])}
+    memory["approvals: process maxrss"] = _maxrss_mib()
+    result["approvals"]["floor (bare SQL)"] = floor = measure.floor(pool[count:2 * count])
+    single = result["approvals"]["single process"]
+    ratio = round(floor["per_second"] / single["per_second"], 2)
+    result["approvals"]["ratio to floor"] = f"{ratio}× the floor's time per approval"
+    result["floor_ratio"] = ratio
+    if connection.vendor == "postgresql" and processes > 1:
+        say(f"Approvals: {count} with {processes} processes ...")
+        result["approvals"][f"{processes} processes"] = measure.approvals_parallel(pool[2 * count:3 * count],
+                                                                                   processes)
+    else:
+        result["approvals"][f"{processes} processes"] = "PostgreSQL only (SQLite has one writer)"
+
+    say("Inbox and list latency ...")
+    readers = {"commune reviewer": world.commune_reviewer, "province reviewer": world.province_reviewer,
+               "national inspector": world.national_inspector}
+    result["latency"] = measure.latency(readers, repeat)
+    _, memory["inbox and lists (one round): tracemalloc peak"] = measure.traced(measure.latency, readers, 1)
+    result["memory"] = memory
+    result["targets"] = targets(result)
+    return result
+
+
+def targets(result: dict) -> dict:
+    t, out = TARGETS, {}
+    single = result["approvals"]["single process"]["per_second"]
+    out["approvals/s single process"] = (single >= t["approvals_per_second"], f"{single} ≥ {t['approvals_per_second']}")
+    parallel = next((v for k, v in result["approvals"].items() if k.endswith("processes") and isinstance(v, dict)),
+                    None)
+    if parallel:
+        speedup = round(parallel["per_second"] / single, 2)
+        out["parallel speedup"] = (speedup >= t["parallel_speedup"], f"{speedup}× ≥ {t['parallel_speedup']}×")
+    worst = max(v["statements"] for k, v in result["statements"].items() if k.startswith("approve"))
+    out["statements per approve"] = (worst <= t["approve_statements"], f"{worst} ≤ {t['approve_statements']}")
+    if result["environment"]["database"] == "postgresql":
+        out["ratio to floor"] = (result["floor_ratio"] <= t["floor_ratio"], f"{result['floor_ratio']} ≤ 4")
+    for name, row in result["latency"].items():
+        if isinstance(row, dict):
+            limit = t["selector_p95_ms"] if "selector" in name else t["page_p95_ms"]
+            out[f"p95 {name}"] = (row["p95_ms"] <= limit, f"{row['p95_ms']} ms ≤ {limit} ms")
+    verify = result["audit"]["verify (1 process)"]["per_second"]
+    out["audit verify (1 process)"] = (verify >= t["verify_per_second"], f"{verify:,} ≥ {t['verify_per_second']:,}")
+    return out
+
+
+def default_output(vendor: str, scale: int) -> Path:
+    return Path(settings.BASE_DIR) / "var" / "bench" / f"bench-{vendor}-{scale}.json"
