@@ -28,6 +28,8 @@ from workflows.selectors import inbox, nomination_list, open_stage
 from .dataset import ROUND
 
 PAGE = 25
+# Not counted as statements: SQLite's BEGIN IMMEDIATE goes through the cursor, PostgreSQL's BEGIN does not.
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 LATENCY_RUNS = 30
 
 
@@ -38,7 +40,8 @@ def counted(into: dict, key: str = "statements"):
     seen = []
 
     def count(execute, sql, params, many, context):
-        seen.append(sql)
+        if not sql.lstrip().upper().startswith(TRANSACTION_CONTROL):
+            seen.append(sql)
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
@@ -176,23 +179,24 @@ def statements_per_action(media_root: str) -> dict:
         ("proposer", leaf.code, "proposer"), ("appraiser", commune.code, "appraiser"),
         ("decider", commune.code, "decider")]}
     units = {leaf.code: leaf}
-    counts = {}
+    counts, shapes = {}, {}
 
     def draft(name):
         return demo.prepare_draft(u, units, "proposer", leaf.code, "GK_XA", ROUND, "individual", name,
                                   "Thành tích tiêu biểu.")
 
     def count(label, run):
-        with counted(counts, label):
+        with counted(counts, label) as seen:
             run()
+        shapes[label] = [" ".join(sql.split())[:120] for sql in seen]
 
     with override_settings(MEDIA_ROOT=media_root):
         a, b, c, d = (draft(f"Người đo {i} {datetime.now(UTC).timestamp()}") for i in range(4))
         for n in (a, b, c):
             actions.submit_nomination(actor=u["proposer"], nomination=n)
         count("submit", lambda: actions.submit_nomination(actor=u["proposer"], nomination=d))
-        count("approve", lambda: actions.approve_nomination(actor=u["appraiser"], nomination=a.pk,
-                                                            stage=open_stage(a).pk))
+        stage = open_stage(a).pk
+        count("approve", lambda: actions.approve_nomination(actor=u["appraiser"], nomination=a.pk, stage=stage))
         stage = open_stage(a).pk
         count("return", lambda: actions.return_nomination(actor=u["decider"], nomination=a.pk, stage=stage,
                                                           reason="Thiếu minh chứng."))
@@ -201,7 +205,7 @@ def statements_per_action(media_root: str) -> dict:
         count("reject", lambda: actions.reject_nomination(actor=u["appraiser"], nomination=b.pk, stage=stage,
                                                           reason="Chưa đủ tiêu chuẩn."))
         count("withdraw", lambda: actions.withdraw_nomination(actor=u["proposer"], nomination=c.pk, reason="Đợt sau."))
-    return counts
+    return counts, shapes
 
 
 # --- inbox and lists -----------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ def run(*, scale: int, workers: int, say=print) -> dict:
         report["floor"]["per_second"] / report["approvals"]["single"]["per_second"], 2
     )
     say("Statements per action")
-    report["statements"] = measure.statements_per_action(str(media))
+    report["statements"], report["statement_sql"] = measure.statements_per_action(str(media))
     say("Inbox and list latency")
     report["latency"] = measure.latency()
     say("Audit log: verify and export")
