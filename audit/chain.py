@@ -213,10 +213,10 @@ def _fast_at(text: str) -> str | None:
 
     SQLite: "2026-01-01 08:00:00.123456" (no fraction when it is 0); PostgreSQL in UTC: the same with "+00"
     and the fraction's trailing zeros dropped. Any other form takes the full path."""
-    if len(text) == 26 and text[10] == " " and text[19] == ".":
-        return f"{text[:10]}T{text[11:]}Z"
     if text.endswith("+00"):
         text = text[:-3]
+    if len(text) == 26 and text[10] == " " and text[19] == ".":
+        return f"{text[:10]}T{text[11:]}Z"
     if len(text) == 19 and text[10] == " ":
         return f"{text[:10]}T{text[11:]}.000000Z"
     if 20 < len(text) < 26 and text[10] == " " and text[19] == "." and text[20:].isdigit():

@@ -20,12 +20,13 @@ def table(result: dict) -> str:
     section("Approvals (approve_nomination, one transaction each)")
     for name, row in result["approvals"].items():
         if isinstance(row, dict):
-            lines.append(f"{name:<34} {row['per_second']:>9,.1f} /s  ({row['count']} in {row['seconds']} s)")
+            lines.append(f"{name:<34} {row['per_second']:>9,.1f} /s  ({row['count']} in {row['seconds']} s, "
+                         f"{row['cpu_seconds']} s CPU in this process)")
         else:
             lines.append(f"{name:<34} {row}")
-    section("SQL statements per action (+ transaction control)")
+    section("SQL statements per action (in its transaction + after commit: notifications)")
     for name, row in result["statements"].items():
-        lines.append(f"{name:<34} {row['statements']:>4}  (+{row['transaction_control']})")
+        lines.append(f"{name:<34} {row['statements']:>4}  + {row['after_commit']}")
     section("Inbox and list latency")
     lines.append(f"{'reader: path':<44} {'p50 ms':>8} {'p95 ms':>8} {'stmts':>6}")
     for name, row in result["latency"].items():
@@ -35,7 +36,8 @@ def table(result: dict) -> str:
             lines.append(f"{name:<44} {row}")
     section("Audit log")
     for name, row in result["audit"].items():
-        lines.append(f"{name:<34} {row['per_second']:>10,} events/s  ({row['events']:,} in {row['seconds']} s)")
+        lines.append(f"{name:<34} {row['per_second']:>10,} events/s  ({row['count']:,} in {row['seconds']} s, "
+                     f"{row['cpu_seconds']} s CPU in this process)")
     section("Peak memory (MiB)")
     for name, value in result["memory"].items():
         lines.append(f"{name:<44} {value}")

@@ -128,8 +128,11 @@ def targets(result: dict) -> dict:
     if parallel:
         speedup = round(parallel["per_second"] / single, 2)
         out["parallel speedup"] = (speedup >= t["parallel_speedup"], f"{speedup}× ≥ {t['parallel_speedup']}×")
-    worst = max(v["statements"] for k, v in result["statements"].items() if k.startswith("approve"))
-    out["statements per approve"] = (worst <= t["approve_statements"], f"{worst} ≤ {t['approve_statements']}")
+    approve = [v for k, v in result["statements"].items() if k.startswith("approve")]
+    worst = max(v["statements"] for v in approve)
+    after = max(v["after_commit"] for v in approve)
+    out["statements per approve"] = (worst <= t["approve_statements"],
+                                     f"{worst} ≤ {t['approve_statements']} in the transaction (+{after} after commit)")
     if result["environment"]["database"] == "postgresql":
         out["ratio to floor"] = (result["floor_ratio"] <= t["floor_ratio"], f"{result['floor_ratio']} ≤ 4")
     for name, row in result["latency"].items():
