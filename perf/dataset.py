@@ -253,7 +253,7 @@ def _history(pk, spec, people):
     name = f"{leaf.code}_proposer"
     at_leaf = {"org_unit": leaf.code, "org_path": leaf.path}
     yield (created, proposer, name, "nomination.create", at_leaf, "", "draft", {"award": "bench"})
-    for step in range(3):
+    for step in range(4):
         yield (created, proposer, name, "nomination.update", at_leaf, "draft", "draft", {"edit": step})
     for kind in ("to_trinh", "bao_cao_thanh_tich", "bien_ban_hoi_dong"):
         yield (created, proposer, name, "nomination.attach", at_leaf, "draft", "draft", {"kind": kind})

@@ -42,6 +42,7 @@ def run(*, scale: int, workers: int, say=print) -> dict:
     report["latency"] = measure.latency()
     say("Audit log: verify and export")
     report["audit"] = measure.audit(workers)
+    report["machine"]["load_average_1m_at_end"] = os.getloadavg()[0]
     report["targets"] = check(report)
     return report
 
@@ -73,7 +74,8 @@ def check(report) -> dict:
 
 def table(report) -> str:
     m = report["machine"]
-    head = f"{m['vendor']}, scale {report['scale']}, {m['cpus']} CPUs"
+    head = (f"{m['vendor']}, scale {report['scale']}, {m['cpus']} CPUs, load average {m['load_average_1m']:.1f}"
+            f" at the start, {m['load_average_1m_at_end']:.1f} at the end")
     lines = [f"== Benchmark: {head} ==", ""]
     d = report["dataset"]
     lines.append(f"data set: {d['counts']} built in {d['seconds']['build']} s")
