@@ -210,7 +210,9 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF],
+        # + the one <style> block of drf-spectacular's Swagger UI page (/api/docs/), by its hash; the browser test
+        # (tests/security/test_csp_browser.py) fails if an upgrade changes it.
+        "style-src": [SELF, "'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"],
         "img-src": [SELF, "data:"],
         "frame-ancestors": [NONE],
         "form-action": [SELF],

@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from django.apps import apps
 from django.core.files.base import ContentFile
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, connections
 from django.urls import reverse
 
 from nominations.models import AwardType, HoldReason, Round
@@ -175,3 +175,28 @@ def test_other_errors_are_not_turned_into_503(login):
     with mock.patch("workflows.views.nominations.paginate", side_effect=ValueError("bug")):
         response = client.get(reverse("nomination-list"))
     assert response.status_code == 500
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_really_locked_table_answers_503_and_the_next_request_works(login, users):
+    """PostgreSQL, no simulation: another session holds an exclusive lock; our reads give up after lock_timeout."""
+    client = login("commune_staff")
+    other = connections.create_connection("default")
+    other.set_autocommit(False)
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '300ms'")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("LOCK TABLE nominations_nomination IN ACCESS EXCLUSIVE MODE")
+        page = client.get(reverse("nomination-list"))
+        api = client.get("/api/nominations/")
+        assert page.status_code == 503 and "Tạm thời gián đoạn" in page.content.decode()
+        assert api.status_code == 503 and "cơ sở dữ liệu" in api.json()["detail"]
+    finally:
+        other.rollback()
+        other.close()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert client.get(reverse("nomination-list")).status_code == 200
+    assert client.get("/api/nominations/").status_code == 200
