@@ -55,15 +55,18 @@ def visible_nominations(user) -> QuerySet[Nomination]:
         return Nomination.objects.none()
     if user.is_superuser:
         return Nomination.objects.all()
-    reviewed_at = Q(org_unit__in=units_with_role(user, Role.APPRAISER).values("pk")) | Q(
-        org_unit__in=units_with_role(user, Role.DECIDER).values("pk")
-    )
+    reviewed_units = OrgUnit.objects.filter(
+        Q(pk__in=units_with_role(user, Role.APPRAISER).values("pk"))
+        | Q(pk__in=units_with_role(user, Role.DECIDER).values("pk"))
+    ).values("pk")
+    # `pk IN (nomination ids of the stages at those units)`, not a correlated EXISTS with an OR inside: the
+    # stages are found through their unit's index and hashed once (docs/benchmarks.md).
     scope = Q(submitting_unit__in=units_with_role(user, Role.PROPOSER).values("pk")) | Q(
-        Exists(Stage.objects.filter(reviewed_at, nomination=OuterRef("pk")))
+        pk__in=Stage.objects.filter(org_unit__in=reviewed_units).values("nomination_id")
     )
     for root in inspector_root_paths(user):
         scope |= Q(submitting_unit__path__startswith=root) | Q(
-            Exists(Stage.objects.filter(nomination=OuterRef("pk"), org_unit__path__startswith=root))
+            pk__in=Stage.objects.filter(org_unit__path__startswith=root).values("nomination_id")
         )
     return Nomination.objects.filter(scope)
 
