@@ -48,6 +48,27 @@ def test_five_failed_logins_lock_the_account_out_until_an_administrator_resets_i
     assert client.session["_auth_user_id"] == str(users["commune_staff"].pk)
 
 
+def test_a_forged_forwarded_for_header_does_not_dodge_the_lock_out(client, users):
+    for attempt in range(5):
+        response = client.post(reverse("login"), {"username": "commune_staff", "password": f"wrong-{attempt}"},
+                               HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}", HTTP_X_REAL_IP=f"198.51.100.{attempt}")
+    assert response.status_code == 429
+    assert _login(client, "commune_staff", "pw").status_code == 429
+
+
+def test_failures_on_the_page_and_the_api_count_together(client, users):
+    for attempt in range(3):
+        assert _login(client, "commune_staff", f"page-{attempt}").status_code == 200
+    for attempt in range(2):
+        response = client.post(reverse("api-token"), {"username": "commune_staff", "password": f"api-{attempt}"},
+                               content_type="application/json")
+    assert response.status_code == 429 and "tạm bị khóa" in response.json()["detail"]
+    assert _login(client, "commune_staff", "pw").status_code == 429
+    response = client.post(reverse("api-token"), {"username": "commune_staff", "password": "pw"},
+                           content_type="application/json")
+    assert response.status_code == 429 and "token" not in response.json()
+
+
 def test_a_success_before_the_limit_clears_the_failures(client, users):
     for attempt in range(4):
         _login(client, "commune_staff", f"wrong-{attempt}")

@@ -144,23 +144,48 @@ def test_media_and_static_roots_are_apart_and_media_has_no_url(proposer, draft, 
 def test_download_is_an_attachment_with_a_safe_name(proposer, draft, users, name, disposition):
     document = actions.attach_document(actor=users["unit_head"], nomination=draft, kind="to_trinh",
                                        upload=SimpleUploadedFile(name, PDF))
-    response = proposer.get(reverse("document-download", args=[draft.pk, document.pk]))
-    assert response.status_code == 200
-    assert response["Content-Disposition"] == disposition
-    assert response["Content-Type"] == "application/pdf" and response["X-Content-Type-Options"] == "nosniff"
-    assert "Set-Cookie" not in response or "a=b" not in response["Set-Cookie"]
-    assert b"".join(response.streaming_content) == PDF
+    for url in (reverse("document-download", args=[draft.pk, document.pk]),
+                reverse("api-document-file", args=[draft.pk, document.pk])):
+        response = proposer.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Disposition"] == disposition, url
+        assert response["Content-Type"] == "application/pdf" and response["X-Content-Type-Options"] == "nosniff"
+        assert "Set-Cookie" not in response or "a=b" not in response["Set-Cookie"]
+        assert b"".join(response.streaming_content) == PDF
 
 
 def test_download_is_refused_outside_scope_and_across_nominations(client, draft_factory, users):
     mine = draft_factory(name="Người A")
     theirs = draft_factory(name="Người B")
     document = mine.documents.first()
-    client.force_login(users["bacha_staff"])  # another commune: out of scope
-    assert client.get(reverse("document-download", args=[mine.pk, document.pk])).status_code == 404
-    client.force_login(users["unit_head"])
-    assert client.get(reverse("document-download", args=[theirs.pk, document.pk])).status_code == 404
-    assert client.get(reverse("document-download", args=[mine.pk, document.pk])).status_code == 200
-    client.logout()
+    for name in ("document-download", "api-document-file"):
+        client.force_login(users["bacha_staff"])  # another commune: out of scope
+        assert client.get(reverse(name, args=[mine.pk, document.pk])).status_code == 404
+        client.force_login(users["unit_head"])
+        assert client.get(reverse(name, args=[theirs.pk, document.pk])).status_code == 404
+        assert client.get(reverse(name, args=[mine.pk, document.pk])).status_code == 200
+        client.logout()
     response = client.get(reverse("document-download", args=[mine.pk, document.pk]))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert client.get(reverse("api-document-file", args=[mine.pk, document.pk])).status_code in (401, 403)
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("ho-so.pdf", b"MZ\x90\x00" + b"\x00" * 200, REFUSED_TYPE),
+    ("ho-so.pdf", _zip(), REFUSED_TYPE),
+    ("ho-so.png", PDF, "Nội dung tệp (pdf) không khớp phần mở rộng của tên tệp (.png)."),
+])
+def test_the_api_refuses_disguised_files_too(proposer, draft, settings, name, content, message):
+    response = proposer.post(reverse("api-documents", args=[draft.pk]),
+                             {"kind": "to_trinh", "file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 400
+    assert message in str(response.json()), response.json()
+    nothing_stored(draft, settings)
+
+
+def test_the_api_refuses_an_oversized_file(proposer, draft, settings):
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
+    response = proposer.post(reverse("api-documents", args=[draft.pk]),
+                             {"kind": "to_trinh", "file": SimpleUploadedFile("a.pdf", PDF + b"0" * (1024 * 1024))})
+    assert response.status_code == 400 and "Tệp quá lớn" in str(response.json())
+    nothing_stored(draft, settings)
