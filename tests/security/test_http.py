@@ -106,6 +106,19 @@ def test_every_form_refuses_a_post_without_a_csrf_token(form_urls, users, caplog
         assert any(r.name == "django.security.csrf" for r in caplog.records), url
 
 
+def test_the_api_refuses_a_session_post_without_a_csrf_token(users, in_review):
+    """Session cookies ride along with any cross-site request, so the API checks CSRF for them too."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["commune_chair"])
+    posts = [reverse("api-action", args=[in_review.pk, "approve"]), reverse("api-nominations"),
+             reverse("api-documents", args=[in_review.pk]), reverse("api-holds", args=[in_review.pk])]
+    for url in posts:
+        response = client.post(url, {"comment": "x"}, content_type="application/json")
+        assert response.status_code == 403 and "CSRF" in response.json()["detail"], url
+    in_review.refresh_from_db()
+    assert in_review.status == "in_review"
+
+
 def test_a_form_with_its_token_passes_the_csrf_check(users, in_review):
     client = Client(enforce_csrf_checks=True)
     client.force_login(users["commune_chair"])
