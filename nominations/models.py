@@ -246,7 +246,11 @@ class Nomination(models.Model):
         verbose_name = _("hồ sơ đề nghị")
         verbose_name_plural = _("hồ sơ đề nghị")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["submitting_unit", "status"], name="nomination_unit_status")]
+        indexes = [
+            models.Index(fields=["submitting_unit", "status"], name="nomination_unit_status"),
+            # Lists are newest first: a wide scope (an inspector's) reads its first page from this index.
+            models.Index(fields=["created_at"], name="nomination_created"),
+        ]
 
     def __str__(self):
         return f"#{self.pk} {self.nominee} – {self.award.code}"
