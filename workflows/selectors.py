@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from audit.models import Event
 from nominations.models import DocumentKind, Nomination, Status
 from roles.models import OrgUnit, Role
+from roles.permissions import codename
 from roles.selectors import holds_role_at, inspector_root_paths, units_with_role
 
 from .council import council_rule
@@ -55,9 +56,9 @@ def visible_nominations(user) -> QuerySet[Nomination]:
         return Nomination.objects.none()
     if user.is_superuser:
         return Nomination.objects.all()
-    reviewed_units = OrgUnit.objects.filter(
-        Q(pk__in=units_with_role(user, Role.APPRAISER).values("pk"))
-        | Q(pk__in=units_with_role(user, Role.DECIDER).values("pk"))
+    reviewed_units = OrgUnit.objects.valid_on().filter(
+        orgunituserpermission__user=user,
+        orgunituserpermission__permission__codename__in=[codename(Role.APPRAISER), codename(Role.DECIDER)],
     ).values("pk")
     # `pk IN (nomination ids of the stages at those units)`, not a correlated EXISTS with an OR inside: the
     # stages are found through their unit's index and hashed once (docs/benchmarks.md).
