@@ -43,14 +43,19 @@ def _count(fn):
 
     After commit run the on_commit hooks (notifications). BEGIN/COMMIT/SAVEPOINT are not counted."""
     inside, after = [], []
+    current = inside
 
     def spy(execute, sql, params, many, context):
         if not sql.lstrip().upper().startswith(TRANSACTION_CONTROL):
-            (inside if connection.in_atomic_block else after).append(sql)
+            current.append(sql)
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(spy):
-        result = fn()
+        # The action's own atomic block becomes a savepoint of this one, whose commit runs the on_commit hooks:
+        # what runs from then on is "after commit", even inside the hooks' own atomic blocks.
+        with transaction.atomic():
+            result = fn()
+            current = after
     return result, len(inside), len(after)
 
 

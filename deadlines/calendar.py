@@ -7,6 +7,9 @@ import holidays
 
 from .models import CalendarOverride
 
+# Vietnam's public holidays, computed once per process (a year is filled in the first time a date in it is asked).
+VIETNAM_HOLIDAYS = holidays.Vietnam()
+
 
 class WorkingCalendar:
     """Loads overrides once (one query) so that counting many days costs no further queries."""
@@ -15,7 +18,7 @@ class WorkingCalendar:
         if overrides is None:
             overrides = dict(CalendarOverride.objects.values_list("date", "is_working_day"))
         self.overrides = overrides
-        self._holidays = holidays.Vietnam()
+        self._holidays = VIETNAM_HOLIDAYS
 
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.overrides:
@@ -51,11 +54,3 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
 def working_days_between(start: dt.date, end: dt.date) -> int:
     return WorkingCalendar().working_days_between(start, end)
 
-
-# Defaults from DOMAIN.md §8 (working days).
-DEFAULT_LIMITS = {
-    "appraisal": 20,
-    "central_return_ineligible": 5,
-    "central_appraisal": 20,
-    "forward_decision": 10,
-}

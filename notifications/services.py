@@ -11,10 +11,13 @@ from .models import Kind, Notification
 
 
 def send_now(*, users, kind: str, title: str, body: str, nomination=None) -> list[Notification]:
-    """Create in-app notifications and e-mail each user that has an address. Call after commit."""
-    created = []
+    """Create in-app notifications (one INSERT, one commit) and e-mail each user that has an address. Call after
+    commit."""
+    users = list(users)
+    created = Notification.objects.bulk_create(
+        Notification(user=user, kind=kind, nomination=nomination, title=title, body=body) for user in users
+    )
     for user in users:
-        created.append(Notification.objects.create(user=user, kind=kind, nomination=nomination, title=title, body=body))
         if user.email:
             send_mail(title, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=True)
     return created
@@ -34,38 +37,43 @@ def mark_read(*, user, ids=None) -> int:
     return qs.update(read_at=timezone.now())
 
 
-def _proposers(nomination):
-    users = {nomination.created_by}
-    if nomination.submitted_by_id:
-        users.add(nomination.submitted_by)
-    return users
+def _to_proposers(nomination, **message) -> None:
+    """Notify whoever drew up and submitted the nomination; they are looked up after commit, not in the action."""
+    ids = {nomination.created_by_id, nomination.submitted_by_id} - {None}
+
+    def send():
+        send_now(users=get_user_model().objects.filter(pk__in=ids, is_active=True), nomination=nomination, **message)
+
+    transaction.on_commit(send)
 
 
 def nomination_returned(nomination, reason: str) -> None:
-    notify(users=_proposers(nomination), kind=Kind.RETURNED, nomination=nomination,
-           title=_("Hồ sơ đề nghị khen thưởng bị trả lại: %(n)s") % {"n": nomination},
-           body=_("Hồ sơ “%(n)s” đã bị trả lại. Lý do: %(r)s") % {"n": nomination, "r": reason})
+    _to_proposers(nomination, kind=Kind.RETURNED,
+                  title=_("Hồ sơ đề nghị khen thưởng bị trả lại: %(n)s") % {"n": nomination},
+                  body=_("Hồ sơ “%(n)s” đã bị trả lại. Lý do: %(r)s") % {"n": nomination, "r": reason})
 
 
 def nomination_rejected(nomination, reason: str) -> None:
-    notify(users=_proposers(nomination), kind=Kind.REJECTED, nomination=nomination,
-           title=_("Hồ sơ đề nghị khen thưởng không được đồng ý: %(n)s") % {"n": nomination},
-           body=_("Hồ sơ “%(n)s” không được đồng ý. Lý do: %(r)s") % {"n": nomination, "r": reason})
+    _to_proposers(nomination, kind=Kind.REJECTED,
+                  title=_("Hồ sơ đề nghị khen thưởng không được đồng ý: %(n)s") % {"n": nomination},
+                  body=_("Hồ sơ “%(n)s” không được đồng ý. Lý do: %(r)s") % {"n": nomination, "r": reason})
 
 
 def nomination_awarded(nomination) -> None:
-    notify(users=_proposers(nomination), kind=Kind.AWARDED, nomination=nomination,
-           title=_("Hồ sơ được khen thưởng: %(n)s") % {"n": nomination},
-           body=_("Hồ sơ “%(n)s” đã được quyết định khen thưởng, quyết định số %(number)s ngày %(day)s.")
-           % {"n": nomination, "number": nomination.decision_number,
-              "day": nomination.decision_date.strftime("%d/%m/%Y")})
+    _to_proposers(nomination, kind=Kind.AWARDED,
+                  title=_("Hồ sơ được khen thưởng: %(n)s") % {"n": nomination},
+                  body=_("Hồ sơ “%(n)s” đã được quyết định khen thưởng, quyết định số %(number)s ngày %(day)s.")
+                  % {"n": nomination, "number": nomination.decision_number,
+                     "day": nomination.decision_date.strftime("%d/%m/%Y")})
 
 
-def stage_opened(nomination, *, org_unit, role: str, due_at) -> None:
-    """Tell the holders of `role` at `org_unit` that a nomination waits for them (recipients looked up after commit)."""
-    from roles.models import RoleAssignment
+def stage_opened(nomination, *, org_unit_id: int, role: str, due_at) -> None:
+    """Tell the holders of `role` at the unit that a nomination waits for them (the unit and the recipients are
+    looked up after commit, outside the action's transaction)."""
+    from roles.models import OrgUnit, RoleAssignment
 
     def send():
+        org_unit = OrgUnit.objects.get(pk=org_unit_id)
         ids = RoleAssignment.objects.valid_on().filter(org_unit=org_unit, role=role).values("user_id")
         users = get_user_model().objects.filter(pk__in=ids, is_active=True)
         due = timezone.localdate(due_at).strftime("%d/%m/%Y") if due_at else "—"

@@ -77,7 +77,7 @@ def _open(nomination: Nomination, route: list[routing.Stop], position: int, now)
         nomination=nomination, position=position, level=stop.level, org_unit_id=stop.unit, step=stop.step,
         opened_at=now, due_at=deadline_policy.due_at(now, stop.level, stop.step, nomination.award.code),
     )
-    notification_services.stage_opened(nomination, org_unit=stage.org_unit, role=stage.role, due_at=stage.due_at)
+    notification_services.stage_opened(nomination, org_unit_id=stage.org_unit_id, role=stage.role, due_at=stage.due_at)
     return stage
 
 
