@@ -27,3 +27,7 @@ lint: install
 
 test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The benchmark (docs/benchmarks.md): SQLite in var/bench/ by default; DATABASE_URL=postgres://…/…bench… for PostgreSQL.
+bench: install
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
