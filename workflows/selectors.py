@@ -87,6 +87,17 @@ def readable_nomination(user, pk) -> Nomination:
     return nomination
 
 
+def document_file(nomination: Nomination, document_id: int):
+    """(the open file, the document) of a nomination the caller may already read; 404 if it is not there."""
+    document = nomination.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404(_("Không tìm thấy tài liệu."))
+    try:
+        return document.file.open("rb"), document
+    except FileNotFoundError as exc:
+        raise Http404(_("Tệp không còn trên máy chủ.")) from exc
+
+
 def open_stage(nomination: Nomination) -> Stage | None:
     return Stage.objects.filter(nomination=nomination, closed_at__isnull=True).select_related("org_unit").first()
 

@@ -1,5 +1,6 @@
 """Every write to a nomination: one function per action (see DESIGN.md, "The one path")."""
 
+from .dispatch import ACTION_NAMES, perform
 from .dossier import attach_document, create_nomination, update_nomination
 from .holds import clear_hold, place_hold
 from .review import (
@@ -12,6 +13,7 @@ from .review import (
 )
 
 __all__ = [
-    "approve_nomination", "attach_document", "clear_hold", "create_nomination", "place_hold", "reject_nomination",
-    "resubmit_nomination", "return_nomination", "submit_nomination", "update_nomination", "withdraw_nomination",
+    "ACTION_NAMES", "approve_nomination", "attach_document", "clear_hold", "create_nomination", "perform",
+    "place_hold", "reject_nomination", "resubmit_nomination", "return_nomination", "submit_nomination",
+    "update_nomination", "withdraw_nomination",
 ]

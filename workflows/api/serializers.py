@@ -28,9 +28,10 @@ from nominations.models import (
 )
 from roles.models import Level, OrgUnit, Role, RoleAssignment
 
+from ..actions import ACTION_NAMES
 from ..models import Stage, Step
 
-API_ACTIONS = ("submit", "resubmit", "withdraw", "approve", "return", "reject")
+API_ACTIONS = ACTION_NAMES
 API_ACTION_OF_TRANSITION = {"return_": "return"}
 
 # --- catalogs ---------------------------------------------------------------------------------------------

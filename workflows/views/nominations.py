@@ -203,30 +203,9 @@ def document_upload(request, pk: int):
 @login_required
 def document_download(request, pk: int, document_id: int):
     nomination = _visible(request, pk)
-    document = get_object_or_404(nomination.documents, pk=document_id)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("Tệp không còn trên máy chủ.")) from exc
+    handle, document = selectors.document_file(nomination, document_id)
     return FileResponse(handle, as_attachment=True, filename=document.original_name,
                         content_type=document.content_type or "application/octet-stream")
-
-
-def _perform(action: str, request, nomination: Nomination, data: dict, vote: dict | None):
-    common = {"actor": request.user, "nomination": nomination, "comment": data.get("comment", "")}
-    review = {**common, "stage": data.get("stage")}
-    if action == "submit":
-        return actions.submit_nomination(**common)
-    if action == "resubmit":
-        return actions.resubmit_nomination(**common)
-    if action == "withdraw":
-        return actions.withdraw_nomination(**common, reason=data.get("reason", ""))
-    if action == "approve":
-        return actions.approve_nomination(**review, decision_number=data.get("decision_number", ""),
-                                          decision_date=data.get("decision_date"), vote=vote)
-    if action == "return":
-        return actions.return_nomination(**review, reason=data.get("reason", ""))
-    return actions.reject_nomination(**review, reason=data.get("reason", ""))
 
 
 @login_required
@@ -248,7 +227,9 @@ def nomination_act(request, pk: int, action: str):
     if not form.is_valid():
         return render(request, "workflows/nomination_act.html", context, status=400)
     try:
-        _perform(action, request, nomination, form.cleaned_data, form.vote())
+        data = {k: v for k, v in form.cleaned_data.items() if k in ("stage", "comment", "reason", "decision_number",
+                                                                      "decision_date")}
+        actions.perform(action, actor=request.user, nomination=nomination, vote=form.vote(), **data)
     except HANDLED as exc:
         return refused(request, "workflows/nomination_act.html", context, exc)
     messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": title})

@@ -6,8 +6,7 @@ workflows.actions; the checks and their order are the pages' (workflows.views.no
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -150,11 +149,7 @@ class DocumentFile(APIView):
     def get(self, request, pk: int, document_id: int):
         """Download a document of a nomination I may read (as an attachment)."""
         nomination = selectors.readable_nomination(request.user, pk)
-        document = get_object_or_404(nomination.documents, pk=document_id)
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404(_("Tệp không còn trên máy chủ.")) from exc
+        handle, document = selectors.document_file(nomination, document_id)
         return FileResponse(handle, as_attachment=True, filename=document.original_name,
                             content_type=document.content_type or "application/octet-stream")
 

@@ -13,23 +13,6 @@ from ..serializers import API_ACTIONS, ActionSerializer, InboxFilterSerializer, 
 from .nominations import ID, nomination_response
 
 
-def _perform(action: str, user, nomination, data: dict):
-    common = {"actor": user, "nomination": nomination, "comment": data["comment"]}
-    review = {**common, "stage": data["stage"]}
-    if action == "submit":
-        return actions.submit_nomination(**common)
-    if action == "resubmit":
-        return actions.resubmit_nomination(**common)
-    if action == "withdraw":
-        return actions.withdraw_nomination(**common, reason=data["reason"])
-    if action == "approve":
-        return actions.approve_nomination(**review, decision_number=data["decision_number"],
-                                          decision_date=data["decision_date"], vote=data["vote"])
-    if action == "return":
-        return actions.return_nomination(**review, reason=data["reason"], reason_code=data["reason_code"])
-    return actions.reject_nomination(**review, reason=data["reason"], reason_code=data["reason_code"])
-
-
 class ActionView(GenericAPIView):
     serializer_class = ActionSerializer
 
@@ -46,7 +29,7 @@ class ActionView(GenericAPIView):
         nomination = selectors.readable_nomination(request.user, pk)
         data = ActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _perform(action, request.user, nomination, data.validated_data)
+        actions.perform(action, actor=request.user, nomination=nomination, **data.validated_data)
         return nomination_response(request, selectors.readable_nomination(request.user, pk))
 
 
