@@ -214,7 +214,8 @@ def main() -> int:
         sys.exit("set DATABASE_URL to a PostgreSQL database whose name contains 'load'")
 
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1",
-           "SECURE_SSL_REDIRECT": "0", "CONN_MAX_AGE": "60", "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "thidua-load-run"),
+           "SECURE_SSL_REDIRECT": "0", "CONN_MAX_AGE": "60",
+           "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "thidua-load-run"),
            "MEDIA_ROOT": str(ROOT / "var" / "load" / "media")}
     os.environ.update({k: env[k] for k in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SECURE_SSL_REDIRECT",
                                            "MEDIA_ROOT")})

@@ -205,7 +205,8 @@ def test_pages_fit_a_360px_phone_and_switch_to_english(site, draft_factory):
     phone = site("unit_head", phone=True)
     for path, name in (("/", "09-phone-inbox"), ("/nominations/", "10-phone-list"),
                        (f"/nominations/{nomination.pk}/", "11-phone-nomination"),
-                       (f"/nominations/{nomination.pk}/edit/", "12-phone-edit"), ("/notifications/", "13-phone-notifications")):
+                       (f"/nominations/{nomination.pk}/edit/", "12-phone-edit"),
+                       ("/notifications/", "13-phone-notifications")):
         phone.goto(phone.base + path)
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"{path} is {width}px wide on a 360px screen"
