@@ -76,6 +76,42 @@ def nomination_list(user) -> QuerySet[Nomination]:
     return visible_nominations(user).select_related("nominee", "award", "round", "submitting_unit")
 
 
+def _code(value) -> str:
+    """A catalog filter given as a code (the API) or as the object a form chose (the pages)."""
+    return (getattr(value, "code", value) or "").strip()
+
+
+def filter_inbox(stages: QuerySet[Stage], *, award=None, round=None, level=None, nomination=None) -> QuerySet[Stage]:
+    """The inbox's filters, shared by the page and the API: award and round by code, level, nomination id."""
+    if nomination:
+        stages = stages.filter(nomination_id=nomination)
+    if _code(award):
+        stages = stages.filter(nomination__award__code=_code(award))
+    if _code(round):
+        stages = stages.filter(nomination__round__code=_code(round))
+    if level is not None:
+        stages = stages.filter(level=level)
+    return stages
+
+
+def filter_nominations(nominations: QuerySet[Nomination], *, status="", award=None, round=None, level=None,
+                       unit="") -> QuerySet[Nomination]:
+    """The lists' filters, shared by the page and the API: status, award and round by code, the level of the open
+    stage, and a unit code (its whole subtree; an unknown code matches nothing)."""
+    if status:
+        nominations = nominations.filter(status=status)
+    if _code(award):
+        nominations = nominations.filter(award__code=_code(award))
+    if _code(round):
+        nominations = nominations.filter(round__code=_code(round))
+    if level is not None:
+        nominations = nominations.filter(stages__closed_at__isnull=True, stages__level=level)
+    if (unit or "").strip():
+        found = OrgUnit.objects.filter(code=unit.strip().upper()).first()
+        nominations = nominations.filter(submitting_unit__path__startswith=found.path) if found else nominations.none()
+    return nominations
+
+
 def readable_nomination(user, pk) -> Nomination:
     """The nomination if `user` may read it. Anything else is 'not found' (never 'forbidden', so ids leak
     nothing); a miss on a nomination that exists is logged for the security log."""

@@ -16,13 +16,7 @@ def inbox(request):
     form = InboxFilterForm(request.GET or None)
     stages = selectors.inbox(request.user)
     if form.is_valid():
-        data = form.cleaned_data
-        if data["award"]:
-            stages = stages.filter(nomination__award=data["award"])
-        if data["round"]:
-            stages = stages.filter(nomination__round=data["round"])
-        if data["level"] is not None:
-            stages = stages.filter(level=data["level"])
+        stages = selectors.filter_inbox(stages, **form.cleaned_data)
     page = paginate(request, stages)
     today = timezone.localdate()
     page.object_list = with_days_left(page.object_list, today)

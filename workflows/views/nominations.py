@@ -15,7 +15,7 @@ from deadlines.policy import with_days_left
 from nominations import rules
 from nominations.holds import may_hold
 from nominations.models import DocumentKind, Nomination
-from roles.models import OrgUnit, Role
+from roles.models import Role
 from roles.selectors import units_with_role
 
 from .. import actions, routing, selectors
@@ -55,15 +55,8 @@ def nomination_list(request):
     nominations = selectors.nomination_list(request.user)
     if form.is_valid():
         data = form.cleaned_data
-        if data["status"]:
-            nominations = nominations.filter(status=data["status"])
-        if data["award"]:
-            nominations = nominations.filter(award=data["award"])
-        if data["round"]:
-            nominations = nominations.filter(round=data["round"])
-        if data["unit"]:
-            unit = OrgUnit.objects.filter(code=data["unit"].strip().upper()).first()
-            nominations = nominations.filter(submitting_unit__path__startswith=unit.path) if unit else nominations.none()
+        nominations = selectors.filter_nominations(nominations, status=data["status"], award=data["award"],
+                                                   round=data["round"], unit=data["unit"])
         if data["q"]:
             text = data["q"].strip()
             match = Q(nominee__name__icontains=text) | Q(achievement__icontains=text)
@@ -183,19 +176,18 @@ def nomination_edit(request, pk: int):
 def document_upload(request, pk: int):
     nomination = _visible(request, pk)
     form = DocumentForm(request.POST, request.FILES)
+    # The page to show again on a refusal (its context is built only then) and the one to return to.
     if request.POST.get("page") == "edit":
-        template, back = "workflows/nomination_edit.html", "nomination-edit"
-        context = _edit_context(request, nomination, upload_form=form)
+        template, back, context_of = "workflows/nomination_edit.html", "nomination-edit", _edit_context
     else:
-        template, back = "workflows/nomination_detail.html", "nomination-detail"
-        context = _detail_context(request, nomination, upload_form=form)
+        template, back, context_of = "workflows/nomination_detail.html", "nomination-detail", _detail_context
     if not form.is_valid():
-        return render(request, template, context, status=400)
+        return render(request, template, context_of(request, nomination, upload_form=form), status=400)
     try:
         document = actions.attach_document(actor=request.user, nomination=nomination, kind=form.cleaned_data["kind"],
                                            upload=form.cleaned_data["file"])
     except HANDLED as exc:
-        return refused(request, template, context, exc, form=form)
+        return refused(request, template, context_of(request, nomination, upload_form=form), exc, form=form)
     messages.success(request, _("Đã đính kèm “%(name)s”.") % {"name": document.original_name})
     return redirect(back, pk=nomination.pk)
 
@@ -242,14 +234,15 @@ def hold_place(request, pk: int):
     """G4: an inspector or administrator flags the nominee of this nomination (all their nominations wait)."""
     nomination = _visible(request, pk)
     form = HoldForm(request.POST, request.FILES)
-    context = _detail_context(request, nomination, hold_form=form)
     if not form.is_valid():
-        return render(request, "workflows/nomination_detail.html", context, status=400)
+        return render(request, "workflows/nomination_detail.html", _detail_context(request, nomination, hold_form=form),
+                      status=400)
     try:
         actions.place_hold(actor=request.user, nominee=nomination.nominee, reason=form.cleaned_data["reason"],
                            upload=form.cleaned_data["file"], note=form.cleaned_data["note"])
     except HANDLED as exc:
-        return refused(request, "workflows/nomination_detail.html", context, exc, form=form)
+        return refused(request, "workflows/nomination_detail.html",
+                       _detail_context(request, nomination, hold_form=form), exc, form=form)
     messages.success(request, _("Đã tạm dừng xét khen thưởng đối với “%(name)s”.") % {"name": nomination.nominee.name})
     return redirect("nomination-detail", pk=nomination.pk)
 
@@ -260,13 +253,13 @@ def hold_clear(request, pk: int, hold_id: int):
     nomination = _visible(request, pk)
     hold = get_object_or_404(rules.active_holds(nomination.nominee_id), pk=hold_id)
     form = ClearHoldForm(request.POST)
-    context = _detail_context(request, nomination)
-    context["clear_hold_form"] = form
     if not form.is_valid():
-        return render(request, "workflows/nomination_detail.html", context, status=400)
+        return render(request, "workflows/nomination_detail.html",
+                      {**_detail_context(request, nomination), "clear_hold_form": form}, status=400)
     try:
         actions.clear_hold(actor=request.user, hold=hold, note=form.cleaned_data["note"])
     except HANDLED as exc:
-        return refused(request, "workflows/nomination_detail.html", context, exc, form=form)
+        return refused(request, "workflows/nomination_detail.html",
+                       {**_detail_context(request, nomination), "clear_hold_form": form}, exc, form=form)
     messages.success(request, _("Đã gỡ tạm dừng xét khen thưởng."))
     return redirect("nomination-detail", pk=nomination.pk)

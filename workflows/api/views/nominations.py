@@ -16,7 +16,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from roles.models import OrgUnit, Role
+from roles.models import Role
 from roles.selectors import units_with_role
 
 from ... import actions, routing, selectors
@@ -52,21 +52,6 @@ def nomination_response(request, nomination, code=status.HTTP_200_OK) -> Respons
     return Response(NominationSerializer(nomination, context=context).data, status=code)
 
 
-def filter_nominations(nominations, data: dict):
-    if data.get("status"):
-        nominations = nominations.filter(status=data["status"])
-    if data.get("award"):
-        nominations = nominations.filter(award__code=data["award"].strip())
-    if data.get("round"):
-        nominations = nominations.filter(round__code=data["round"].strip())
-    if data.get("level") is not None:
-        nominations = nominations.filter(stages__closed_at__isnull=True, stages__level=data["level"])
-    if data.get("unit"):
-        unit = OrgUnit.objects.filter(code=data["unit"].strip().upper()).first()
-        nominations = nominations.filter(submitting_unit__path__startswith=unit.path) if unit else nominations.none()
-    return nominations
-
-
 class NominationListCreate(GenericAPIView):
     serializer_class = NominationSummarySerializer
 
@@ -76,7 +61,7 @@ class NominationListCreate(GenericAPIView):
         """The nominations I may read, most recently changed first."""
         filters = NominationFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        nominations = filter_nominations(selectors.nomination_list(request.user), filters.validated_data)
+        nominations = selectors.filter_nominations(selectors.nomination_list(request.user), **filters.validated_data)
         page = self.paginate_queryset(nominations.order_by("-updated_at", "-pk"))
         return self.get_paginated_response(NominationSummarySerializer(page, many=True).data)
 

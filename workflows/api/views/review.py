@@ -42,14 +42,6 @@ class InboxView(GenericAPIView):
         filters = InboxFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
-        stages = selectors.inbox(request.user)
-        if data.get("nomination"):
-            stages = stages.filter(nomination_id=data["nomination"])
-        if data.get("award"):
-            stages = stages.filter(nomination__award__code=data["award"].strip())
-        if data.get("round"):
-            stages = stages.filter(nomination__round__code=data["round"].strip())
-        if data.get("level") is not None:
-            stages = stages.filter(level=data["level"])
+        stages = selectors.filter_inbox(selectors.inbox(request.user), **data)
         page = with_days_left(self.paginate_queryset(stages))
         return self.get_paginated_response(StageSerializer(page, many=True).data)
