@@ -26,6 +26,17 @@ def _nominations(nominee: Nominee, status: str) -> list[Nomination]:
     )
 
 
+def _move_each(actor, nominee: Nominee, status: str, transition: str, note: str, now, **data) -> None:
+    """Fire `transition` (hold or release) on each of the nominee's nominations in `status`, each audited; the
+    open stage stays as it is."""
+    for nomination in _nominations(nominee, status):
+        stage = open_stage(nomination)
+        before = nomination.status
+        getattr(NominationLifecycle(nomination, stage), transition)()
+        _save(nomination, now)
+        _record(transition, actor, nomination, before, stage, note, **data)
+
+
 def _require_holder(actor, nominee: Nominee, what: str) -> None:
     if not may_hold(actor, nominee.unit):
         security_log.warning("denied action=%s user=%s nominee=%s", what, getattr(actor, "pk", None), nominee.pk)
@@ -55,14 +66,8 @@ def place_hold(*, actor, nominee: Nominee | int, reason: str, upload, note: str 
             hold.save()
             record(action="nominee.hold", actor=actor, obj=nominee, org_unit=nominee.unit, comment=hold.note,
                    data={"hold": hold.pk, "reason": reason, "document": name, "sha256": sha256})
-            now = timezone.now()
-            for nomination in _nominations(nominee, Status.IN_REVIEW):
-                stage = open_stage(nomination)
-                lifecycle = NominationLifecycle(nomination, stage)
-                before = nomination.status
-                lifecycle.hold()
-                _save(nomination, now)
-                _record("hold", actor, nomination, before, stage, hold.note, hold=hold.pk, reason=reason)
+            _move_each(actor, nominee, Status.IN_REVIEW, "hold", hold.note, timezone.now(), hold=hold.pk,
+                       reason=reason)
         except BaseException:
             hold.file.delete(save=False)
             raise
@@ -88,11 +93,5 @@ def clear_hold(*, actor, hold: Hold | int, note: str) -> Hold:
                data={"hold": hold.pk, "reason": hold.reason})
         if Hold.objects.filter(nominee=nominee, cleared_at__isnull=True).exists():
             return hold  # another flag still holds the nominations
-        for nomination in _nominations(nominee, Status.ON_HOLD):
-            stage = open_stage(nomination)
-            lifecycle = NominationLifecycle(nomination, stage)
-            before = nomination.status
-            lifecycle.release()
-            _save(nomination, now)
-            _record("release", actor, nomination, before, stage, note, hold=hold.pk)
+        _move_each(actor, nominee, Status.ON_HOLD, "release", note, now, hold=hold.pk)
     return hold
