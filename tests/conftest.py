@@ -102,3 +102,14 @@ def in_review(draft_factory, users):
     demo.approve_in_turn(users, n, "commune_staff")
     n.refresh_from_db()
     return n
+
+
+@pytest.fixture
+def login(client, users):
+    """The test client logged in as a demo user: login("commune_chair")."""
+
+    def as_user(username):
+        client.force_login(users[username])
+        return client
+
+    return as_user
