@@ -1,5 +1,7 @@
 """Send notifications (in-app row + e-mail) only after the surrounding transaction commits."""
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -10,12 +12,21 @@ from django.utils.translation import gettext as _
 from .models import Kind, Notification
 
 
+class Recipient(NamedTuple):
+    """What sending needs of a user (a User works as well): read as two columns, not as whole users."""
+
+    pk: int
+    email: str
+
+
 def send_now(*, users, kind: str, title: str, body: str, nomination=None) -> list[Notification]:
-    """Create in-app notifications (one INSERT, one commit) and e-mail each user that has an address. Call after
-    commit."""
+    """Create in-app notifications (one INSERT, none when no one is to be told) and e-mail each user that has an
+    address. `users`: Users or Recipients. Call after commit."""
     users = list(users)
+    if not users:
+        return []
     created = Notification.objects.bulk_create(
-        Notification(user=user, kind=kind, nomination=nomination, title=title, body=body) for user in users
+        Notification(user_id=user.pk, kind=kind, nomination=nomination, title=title, body=body) for user in users
     )
     for user in users:
         if user.email:
@@ -42,7 +53,8 @@ def _to_proposers(nomination, **message) -> None:
     ids = {nomination.created_by_id, nomination.submitted_by_id} - {None}
 
     def send():
-        send_now(users=get_user_model().objects.filter(pk__in=ids, is_active=True), nomination=nomination, **message)
+        users = get_user_model().objects.filter(pk__in=ids, is_active=True).values_list("pk", "email")
+        send_now(users=[Recipient(*row) for row in users], nomination=nomination, **message)
 
     transaction.on_commit(send)
 
@@ -68,18 +80,21 @@ def nomination_awarded(nomination) -> None:
 
 
 def stage_opened(nomination, *, org_unit_id: int, role: str, due_at) -> None:
-    """Tell the holders of `role` at the unit that a nomination waits for them (the unit and the recipients are
-    looked up after commit, outside the action's transaction)."""
+    """Tell the holders of `role` at the unit that a nomination waits for them: after commit, outside the action's
+    transaction, one query for the recipients and the unit's name, one INSERT."""
     from roles.models import OrgUnit, RoleAssignment
 
     def send():
-        org_unit = OrgUnit.objects.get(pk=org_unit_id)
-        ids = RoleAssignment.objects.valid_on().filter(org_unit=org_unit, role=role).values("user_id")
-        users = get_user_model().objects.filter(pk__in=ids, is_active=True)
+        rows = list(
+            RoleAssignment.objects.valid_on().filter(org_unit_id=org_unit_id, role=role, user__is_active=True)
+            .values_list("user_id", "user__email", "org_unit__code", "org_unit__name")
+        )
+        if not rows:
+            return
+        unit = OrgUnit(code=rows[0][2], name=rows[0][3])
         due = timezone.localdate(due_at).strftime("%d/%m/%Y") if due_at else "—"
-        send_now(users=users, kind=Kind.STAGE_OPENED, nomination=nomination,
-                 title=_("Hồ sơ chờ xử lý: %(n)s") % {"n": nomination},
-                 body=_("Hồ sơ “%(n)s” đang chờ %(u)s xử lý, hạn %(due)s.") % {"n": nomination, "u": org_unit,
-                                                                                "due": due})
+        send_now(users=[Recipient(pk, email) for pk, email, *_ in rows], kind=Kind.STAGE_OPENED,
+                 nomination=nomination, title=_("Hồ sơ chờ xử lý: %(n)s") % {"n": nomination},
+                 body=_("Hồ sơ “%(n)s” đang chờ %(u)s xử lý, hạn %(due)s.") % {"n": nomination, "u": unit, "due": due})
 
     transaction.on_commit(send)

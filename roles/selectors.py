@@ -3,6 +3,7 @@
 import datetime
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from .models import Level, OrgUnit, OrgUnitUserPermission, Role
 from .permissions import codename
@@ -16,9 +17,13 @@ def units_with_role(user, role: str, day: datetime.date | None = None) -> QueryS
 
 
 def holds_role_at(user, role: str, unit: OrgUnit, day: datetime.date | None = None) -> bool:
-    if not user or not user.is_authenticated:
+    """Whether `user` holds `role` at `unit` (valid on `day`): the unit's dates from the object, the grant in one
+    query on guardian's table."""
+    if not user or not user.is_authenticated or not unit.is_valid_on(day or timezone.localdate()):
         return False
-    return units_with_role(user, role, day).filter(pk=unit.pk).exists()
+    return OrgUnitUserPermission.objects.filter(
+        user=user, content_object_id=unit.pk, permission__codename=codename(role)
+    ).exists()
 
 
 def grant_rows(user) -> QuerySet[OrgUnitUserPermission]:

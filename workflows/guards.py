@@ -10,17 +10,13 @@ from .models import Stage
 from .routing import Stop
 
 
-def check_separation_of_duties(actor, nomination: Nomination, stage: Stage) -> None:
-    """The proposer never reviews their own nomination; no one acts at two levels, or at two steps of one level."""
+def check_separation_of_duties(actor, nomination: Nomination, stage: Stage, stages: list[Stage]) -> None:
+    """The proposer never reviews their own nomination; no one acts at two levels, or at two steps of one level.
+
+    `stages`: every stage of the nomination (`selectors.stages_of`), read once by the caller."""
     if actor.pk in (nomination.created_by_id, nomination.submitted_by_id):
         raise ValidationError(_("Bạn đã lập hoặc trình hồ sơ này nên không được thẩm định hay quyết định nó."))
-    earlier = (
-        Stage.objects.filter(nomination=nomination, closed_by=actor)
-        .exclude(level=stage.level, step=stage.step)
-        .values_list("level", "step")
-        .first()
-    )
-    if earlier is not None:
+    if any(s.closed_by_id == actor.pk and (s.level, s.step) != (stage.level, stage.step) for s in stages):
         raise ValidationError(
             _("Bạn đã xử lý hồ sơ này ở một bước khác; mỗi người chỉ tham gia một bước của một hồ sơ.")
         )

@@ -70,3 +70,33 @@ def test_a_stage_opening_notifies_its_role_holders(draft_factory, users, django_
     notes = Notification.objects.filter(kind=Kind.STAGE_OPENED, nomination=n)
     assert users["commune_staff"].pk in set(notes.values_list("user_id", flat=True))
     assert all("chờ xử lý" in x.title for x in notes) and stage.org_unit.name in notes[0].body
+
+
+def test_a_stage_opening_is_sent_with_two_statements_and_names_the_unit(
+        draft_factory, users, django_capture_on_commit_callbacks, django_assert_num_queries):
+    # given a submission whose after-commit callbacks are held back
+    n = draft_factory(name="Đỗ Văn Đếm")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        actions.submit_nomination(actor=users["unit_head"], nomination=n)
+    # when they run: one query for the recipients (and the unit's name), one INSERT
+    with django_assert_num_queries(2):
+        for callback in callbacks:
+            callback()
+    unit = open_stage(n).org_unit
+    note = Notification.objects.get(kind=Kind.STAGE_OPENED, nomination=n, user=users["commune_staff"])
+    assert f"{unit.code} – {unit.name}" in note.body
+
+
+def test_a_stage_opening_with_no_role_holder_inserts_nothing(
+        draft_factory, users, django_capture_on_commit_callbacks, django_assert_num_queries):
+    from roles.models import RoleAssignment
+
+    n = draft_factory(name="Phan Thị Vắng")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        actions.submit_nomination(actor=users["unit_head"], nomination=n)
+    stage = open_stage(n)
+    RoleAssignment.objects.filter(org_unit=stage.org_unit, role=stage.role).update(revoked_at="2026-01-01T00:00Z")
+    with django_assert_num_queries(1):
+        for callback in callbacks:
+            callback()
+    assert not Notification.objects.filter(kind=Kind.STAGE_OPENED, nomination=n).exists()

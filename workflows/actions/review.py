@@ -25,7 +25,7 @@ from ..council import check_council_vote
 from ..errors import Conflict, InvalidTransition
 from ..lifecycle import NominationLifecycle
 from ..models import Outcome, Stage
-from ..selectors import open_stage
+from ..selectors import stages_of
 
 security_log = logging.getLogger("security")
 
@@ -39,15 +39,16 @@ def lock_nomination(nomination: Nomination | int) -> Nomination:
     )
 
 
-def _open_stage(nomination: Nomination, stage: Stage | int | None, *, required: bool) -> Stage | None:
-    """The open stage, checked against the one the actor saw (stale → Conflict)."""
-    current = open_stage(nomination)
+def _stages(nomination: Nomination, stage: Stage | int | None, *, required: bool) -> tuple[Stage | None, list[Stage]]:
+    """(the open stage, checked against the one the actor saw (stale → Conflict); every stage of the nomination)."""
+    stages = stages_of(nomination)
+    current = next((s for s in stages if s.closed_at is None), None)
     wanted = stage.pk if isinstance(stage, Stage) else stage
     if wanted is not None and (current is None or current.pk != int(wanted)):
         raise Conflict(_("Bước xét duyệt này đã được xử lý hoặc không còn mở; hãy tải lại hồ sơ."))
     if required and wanted is None and current is not None:
         raise ValidationError({"stage": _("Hãy chỉ rõ bước xét duyệt đang mở mà bạn xử lý.")})
-    return current
+    return current, stages
 
 
 def _authorize(lifecycle: NominationLifecycle, transition: str, actor) -> None:
@@ -111,7 +112,7 @@ def _reason(reason: str) -> str:
 def submit_nomination(*, actor, nomination: Nomination | int, comment: str = "") -> Nomination:
     with transaction.atomic():
         nomination = lock_nomination(nomination)
-        _open_stage(nomination, None, required=False)
+        _stages(nomination, None, required=False)
         lifecycle = NominationLifecycle(nomination)
         _authorize(lifecycle, "submit", actor)
         now = timezone.now()
@@ -136,7 +137,7 @@ def submit_nomination(*, actor, nomination: Nomination | int, comment: str = "")
 def resubmit_nomination(*, actor, nomination: Nomination | int, comment: str = "") -> Nomination:
     with transaction.atomic():
         nomination = lock_nomination(nomination)
-        _open_stage(nomination, None, required=False)
+        stages = _stages(nomination, None, required=False)[1]
         lifecycle = NominationLifecycle(nomination)
         _authorize(lifecycle, "resubmit", actor)
         now = timezone.now()
@@ -145,8 +146,8 @@ def resubmit_nomination(*, actor, nomination: Nomination | int, comment: str = "
         rules.check_no_double_award(nomination)
         rules.check_bk_ttg_path(nomination)
         route = routing.route_of(nomination)
-        returned = Stage.objects.filter(nomination=nomination, outcome=Outcome.RETURNED).order_by("-closed_at", "-pk")
-        position = routing.first_position_of_level(route, returned.first().position)
+        returned = max((s for s in stages if s.outcome == Outcome.RETURNED), key=lambda s: (s.closed_at, s.pk))
+        position = routing.first_position_of_level(route, returned.position)
         before = nomination.status
         lifecycle.resubmit()
         _save(nomination, now)
@@ -159,7 +160,7 @@ def resubmit_nomination(*, actor, nomination: Nomination | int, comment: str = "
 def withdraw_nomination(*, actor, nomination: Nomination | int, reason: str = "", comment: str = "") -> Nomination:
     with transaction.atomic():
         nomination = lock_nomination(nomination)
-        stage = _open_stage(nomination, None, required=False)
+        stage = _stages(nomination, None, required=False)[0]
         lifecycle = NominationLifecycle(nomination)
         _authorize(lifecycle, "withdraw", actor)
         now = timezone.now()
@@ -180,10 +181,10 @@ def approve_nomination(
     level's council must vote (workflows.council)."""
     with transaction.atomic():
         nomination = lock_nomination(nomination)
-        current = _open_stage(nomination, stage, required=True)
+        current, stages = _stages(nomination, stage, required=True)
         lifecycle = NominationLifecycle(nomination, current)
         _authorize(lifecycle, "approve", actor)
-        guards.check_separation_of_duties(actor, nomination, current)
+        guards.check_separation_of_duties(actor, nomination, current, stages)
         route = routing.route_of(nomination)
         final = current.position == len(route) - 1
         now = timezone.now()
@@ -219,11 +220,11 @@ def return_nomination(
 ) -> Nomination:
     with transaction.atomic():
         nomination = lock_nomination(nomination)
-        current = _open_stage(nomination, stage, required=True)
+        current, stages = _stages(nomination, stage, required=True)
         lifecycle = NominationLifecycle(nomination, current)
         _authorize(lifecycle, "return_", actor)
         reason = _reason(reason)
-        guards.check_separation_of_duties(actor, nomination, current)
+        guards.check_separation_of_duties(actor, nomination, current, stages)
         route = routing.route_of(nomination)
         first = routing.first_position_of_level(route, current.position)
         now = timezone.now()
@@ -245,11 +246,11 @@ def reject_nomination(
 ) -> Nomination:
     with transaction.atomic():
         nomination = lock_nomination(nomination)
-        current = _open_stage(nomination, stage, required=True)
+        current, stages = _stages(nomination, stage, required=True)
         lifecycle = NominationLifecycle(nomination, current)
         _authorize(lifecycle, "reject", actor)
         reason = _reason(reason)
-        guards.check_separation_of_duties(actor, nomination, current)
+        guards.check_separation_of_duties(actor, nomination, current, stages)
         now = timezone.now()
         before = nomination.status
         lifecycle.reject()
