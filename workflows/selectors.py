@@ -24,7 +24,14 @@ from .lifecycle import EDITABLE, NominationLifecycle
 from .models import Stage, Step
 
 NOMINATION_TYPE = "nominations.nomination"
+COUNT_CAP = 10_000
 security_log = logging.getLogger("security")
+
+
+def count_capped(queryset: QuerySet) -> int:
+    """How many rows, counting no further than COUNT_CAP + 1: a national scope of 100,000 nominations costs ten
+    thousand index entries, not all of them. Above COUNT_CAP reads "more than COUNT_CAP" (pages and API)."""
+    return queryset[: COUNT_CAP + 1].count()
 
 
 def inbox(user) -> QuerySet[Stage]:

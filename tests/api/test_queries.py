@@ -84,3 +84,16 @@ def test_awards_say_which_level_decides_them_today(api):
     assert by_code["CSTD_CS"]["deciding_level"] == Level.COMMUNE and len(by_code["CSTD_CS"]["rules"]) == 2
     for award in awards:
         assert award["deciding_level"] == deciding_level_for(AwardType.objects.get(code=award["code"]), today)
+
+
+def test_list_count_stops_above_the_cap_and_says_so(api, draft_factory, users, monkeypatch):
+    from workflows import selectors
+
+    proposer = api("unit_head")
+    submitted(draft_factory, users, 3)  # six nominations
+    exact = count(proposer, "/api/nominations/", limit=2)[1]
+    assert exact["count"] == 6 and exact["count_is_capped"] is False
+    monkeypatch.setattr(selectors, "COUNT_CAP", 4)
+    capped = count(proposer, "/api/nominations/", limit=2)[1]
+    assert capped["count"] == 5 and capped["count_is_capped"] is True
+    assert len(capped["results"]) == 2 and "offset=2" in capped["next"]

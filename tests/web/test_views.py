@@ -293,3 +293,17 @@ def test_stages_are_untouched_by_reading_pages(login, draft_factory, users):
     for url in (reverse("home"), reverse("nomination-list"), reverse("nomination-detail", args=[nomination.pk])):
         login("commune_staff").get(url)
     assert list(Stage.objects.values_list("pk", "closed_at")) == before
+
+
+def test_list_page_count_stops_above_the_cap_and_says_more_than(login, draft_factory, users, monkeypatch):
+    from workflows import selectors
+
+    client = login("unit_head")
+    for i in range(4):
+        draft_factory(name=f"Người đếm {i}")
+    page = client.get(reverse("nomination-list")).context["page"]
+    assert page.paginator.count == 4 and not page.paginator.count_is_capped
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    response = client.get(reverse("nomination-list"))
+    assert response.context["page"].paginator.count == 3 and response.context["page"].paginator.count_is_capped
+    assert "Hơn 2 hồ sơ; hãy lọc để thu hẹp." in response.content.decode()

@@ -2,15 +2,33 @@
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.functional import cached_property
 
+from .. import selectors
 from ..errors import http_status, messages_of
 
 PAGE_SIZE = 25
 
 
+class CappedPaginator(Paginator):
+    """A paginator whose count stops above selectors.COUNT_CAP (`count_capped`); pages then say "more than"."""
+
+    @property
+    def cap(self) -> int:
+        return selectors.COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        return selectors.count_capped(self.object_list)
+
+    @property
+    def count_is_capped(self) -> bool:
+        return self.count > self.cap
+
+
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
-    """One COUNT and one page query, whatever the number of rows."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    """One capped COUNT and one page query, whatever the number of rows."""
+    return CappedPaginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def query_without_page(request) -> str:
