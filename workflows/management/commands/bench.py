@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.test.utils import override_settings
 
 from bench import report
 from bench.run import Refused, default_output, prepare_database, run
@@ -34,8 +35,9 @@ class Command(BaseCommand):
                              say=say)
         except Refused as error:
             raise CommandError(str(error)) from error
-        result = run(scale=options["scale"], approvals=options["approvals"], repeat=options["repeat"],
-                     processes=options["processes"], say=say)
+        with override_settings(DEBUG=False):  # as production runs: no query log kept per statement
+            result = run(scale=options["scale"], approvals=options["approvals"], repeat=options["repeat"],
+                         processes=options["processes"], say=say)
         output = options["output"] or default_output(connection.vendor, options["scale"])
         report.write(result, output)
         say(report.table(result))
