@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import Level, OrgUnit, OrgUnitUserPermission, Role
-from .permissions import codename
+from .permissions import CODENAME_BY_ROLE, codename
 
 
 def units_with_role(user, role: str, day: datetime.date | None = None) -> QuerySet[OrgUnit]:
@@ -14,6 +14,22 @@ def units_with_role(user, role: str, day: datetime.date | None = None) -> QueryS
     return OrgUnit.objects.valid_on(day).filter(
         orgunituserpermission__user=user, orgunituserpermission__permission__codename=codename(role)
     )
+
+
+def roles_held(user, day: datetime.date | None = None) -> dict[str, list[tuple[int, str]]]:
+    """{role: [(unit id, unit path), ...]} of every role `user` holds at a valid unit (one query). Scopes built
+    from these constants let PostgreSQL plan a list from the units' own indexes, where a subquery left it
+    guessing (docs/benchmarks.md)."""
+    held: dict[str, list[tuple[int, str]]] = {}
+    if not user or not user.is_authenticated:
+        return held
+    role_of = {name: role for role, name in CODENAME_BY_ROLE.items()}
+    rows = OrgUnit.objects.valid_on(day).filter(
+        orgunituserpermission__user=user, orgunituserpermission__permission__codename__in=role_of
+    ).values_list("pk", "path", "orgunituserpermission__permission__codename")
+    for pk, path, name in rows:
+        held.setdefault(role_of[name], []).append((pk, path))
+    return held
 
 
 def holds_role_at(user, role: str, unit: OrgUnit, day: datetime.date | None = None) -> bool:

@@ -148,6 +148,23 @@ def test_read_scope(draft_factory, users):
         assert not visible_nominations(users[outsider]).filter(pk=n.pk).exists(), outsider
 
 
+def test_the_national_inspector_reads_the_whole_tree_and_nothing_outside_it(draft_factory, users):
+    from nominations.models import Nomination
+    from roles.models import Level, OrgUnit
+
+    chief = users["chief_inspector"]
+    inside = draft_factory(name="Trong Cây")
+    # one tree under the government: the scope is every nomination, read without a filter
+    assert "WHERE" not in str(visible_nominations(chief).query)
+    assert visible_nominations(chief).filter(pk=inside.pk).exists()
+    # a unit outside the tree: its nominations are out of scope again
+    other = OrgUnit.objects.create(code="NGOAI", name="Đơn vị ngoài cây", level=Level.MINISTRY)
+    outside = draft_factory(name="Ngoài Cây")
+    Nomination.objects.filter(pk=outside.pk).update(submitting_unit=other)
+    seen = set(visible_nominations(chief).values_list("pk", flat=True))
+    assert inside.pk in seen and outside.pk not in seen
+
+
 def test_only_the_lifecycle_assigns_status():
     import pathlib
     import re
