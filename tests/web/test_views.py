@@ -307,3 +307,12 @@ def test_list_page_count_stops_above_the_cap_and_says_more_than(login, draft_fac
     response = client.get(reverse("nomination-list"))
     assert response.context["page"].paginator.count == 3 and response.context["page"].paginator.count_is_capped
     assert "Hơn 2 hồ sơ; hãy lọc để thu hẹp." in response.content.decode()
+
+
+def test_the_menu_offers_proposing_and_the_audit_log_by_role(login):
+    pages = {who: login(who).get(reverse("home")).content.decode() for who in ("unit_head", "inspector",
+                                                                             "commune_staff")}
+    create, audit = reverse("nomination-create"), reverse("audit-events")
+    assert f'href="{create}"' in pages["unit_head"] and f'href="{audit}"' not in pages["unit_head"]
+    assert f'href="{audit}"' in pages["inspector"] and f'href="{create}"' not in pages["inspector"]
+    assert f'href="{create}"' not in pages["commune_staff"] and f'href="{audit}"' not in pages["commune_staff"]
