@@ -30,13 +30,15 @@ from ..selectors import stages_of
 security_log = logging.getLogger("security")
 
 
-def lock_nomination(nomination: Nomination | int) -> Nomination:
+# What an action reads of the nomination it locks: all of it for the proposer's actions; a review reads the award
+# and the nominee only (fewer joins in the one statement every review starts with).
+EVERYTHING = ("award", "round", "nominee", "submitting_unit")
+REVIEW_READS = ("award", "nominee")
+
+
+def lock_nomination(nomination: Nomination | int, related: tuple[str, ...] = EVERYTHING) -> Nomination:
     pk = nomination.pk if isinstance(nomination, Nomination) else nomination
-    return (
-        Nomination.objects.select_for_update(of=("self",))
-        .select_related("award", "round", "nominee", "submitting_unit")
-        .get(pk=pk)
-    )
+    return Nomination.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
 
 
 def _stages(nomination: Nomination, stage: Stage | int | None, *, required: bool) -> tuple[Stage | None, list[Stage]]:
@@ -180,7 +182,7 @@ def approve_nomination(
     """`vote` = {"members", "present", "votes_for", "minutes": Document id}: required at a DECIDE step whose
     level's council must vote (workflows.council)."""
     with transaction.atomic():
-        nomination = lock_nomination(nomination)
+        nomination = lock_nomination(nomination, REVIEW_READS)
         current, stages = _stages(nomination, stage, required=True)
         lifecycle = NominationLifecycle(nomination, current)
         _authorize(lifecycle, "approve", actor)
@@ -219,7 +221,7 @@ def return_nomination(
     comment: str = "",
 ) -> Nomination:
     with transaction.atomic():
-        nomination = lock_nomination(nomination)
+        nomination = lock_nomination(nomination, REVIEW_READS)
         current, stages = _stages(nomination, stage, required=True)
         lifecycle = NominationLifecycle(nomination, current)
         _authorize(lifecycle, "return_", actor)
@@ -245,7 +247,7 @@ def reject_nomination(
     comment: str = "",
 ) -> Nomination:
     with transaction.atomic():
-        nomination = lock_nomination(nomination)
+        nomination = lock_nomination(nomination, REVIEW_READS)
         current, stages = _stages(nomination, stage, required=True)
         lifecycle = NominationLifecycle(nomination, current)
         _authorize(lifecycle, "reject", actor)
