@@ -80,14 +80,17 @@ def nomination_awarded(nomination) -> None:
 
 
 def stage_opened(nomination, *, org_unit_id: int, role: str, due_at) -> None:
-    """Tell the holders of `role` at the unit that a nomination waits for them: after commit, outside the action's
-    transaction, one query for the recipients and the unit's name, one INSERT."""
-    from roles.models import OrgUnit, RoleAssignment
+    """Tell whoever may act on the new stage (the role's permission at the unit, as the actions check it) that a
+    nomination waits for them: after commit, outside the action's transaction, one query for the recipients and
+    the unit's name, one INSERT."""
+    from roles.models import OrgUnit, OrgUnitUserPermission
+    from roles.permissions import codename
 
     def send():
         rows = list(
-            RoleAssignment.objects.valid_on().filter(org_unit_id=org_unit_id, role=role, user__is_active=True)
-            .values_list("user_id", "user__email", "org_unit__code", "org_unit__name")
+            OrgUnitUserPermission.objects.filter(
+                content_object_id=org_unit_id, permission__codename=codename(role), user__is_active=True
+            ).values_list("user_id", "user__email", "content_object__code", "content_object__name")
         )
         if not rows:
             return

@@ -90,12 +90,14 @@ def test_a_stage_opening_is_sent_with_two_statements_and_names_the_unit(
 def test_a_stage_opening_with_no_role_holder_inserts_nothing(
         draft_factory, users, django_capture_on_commit_callbacks, django_assert_num_queries):
     from roles.models import RoleAssignment
+    from roles.services import revoke_role
 
     n = draft_factory(name="Phan Thị Vắng")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         actions.submit_nomination(actor=users["unit_head"], nomination=n)
     stage = open_stage(n)
-    RoleAssignment.objects.filter(org_unit=stage.org_unit, role=stage.role).update(revoked_at="2026-01-01T00:00Z")
+    for assignment in RoleAssignment.objects.filter(org_unit=stage.org_unit, role=stage.role, revoked_at=None):
+        revoke_role(actor=users["admin"], assignment=assignment)
     with django_assert_num_queries(1):
         for callback in callbacks:
             callback()
