@@ -36,9 +36,12 @@ EVERYTHING = ("award", "round", "nominee", "submitting_unit")
 REVIEW_READS = ("award", "nominee")
 
 
-def lock_nomination(nomination: Nomination | int, related: tuple[str, ...] = EVERYTHING) -> Nomination:
+def lock_nomination(nomination: Nomination | int, related: tuple[str, ...] = EVERYTHING, **annotations) -> Nomination:
+    """The nomination, locked for this transaction, with `related` and `annotations` read in the same statement."""
     pk = nomination.pk if isinstance(nomination, Nomination) else nomination
-    return Nomination.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pk)
+    return Nomination.objects.select_for_update(of=("self",)).select_related(*related).annotate(**annotations).get(
+        pk=pk
+    )
 
 
 def _stages(nomination: Nomination, stage: Stage | int | None, *, required: bool) -> tuple[Stage | None, list[Stage]]:
@@ -182,7 +185,7 @@ def approve_nomination(
     """`vote` = {"members", "present", "votes_for", "minutes": Document id}: required at a DECIDE step whose
     level's council must vote (workflows.council)."""
     with transaction.atomic():
-        nomination = lock_nomination(nomination, REVIEW_READS)
+        nomination = lock_nomination(nomination, REVIEW_READS, held=rules.held_q())
         current, stages = _stages(nomination, stage, required=True)
         lifecycle = NominationLifecycle(nomination, current)
         _authorize(lifecycle, "approve", actor)
