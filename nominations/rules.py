@@ -115,9 +115,9 @@ def active_holds(nominee_id: int):
     return Hold.objects.filter(nominee_id=nominee_id, cleared_at__isnull=True)
 
 
-def held_q(nominee: str = "nominee_id") -> Exists:
-    """An annotation: whether the nominee (the field named) has an active hold."""
-    return Exists(Hold.objects.filter(nominee_id=OuterRef(nominee), cleared_at__isnull=True))
+def held_q() -> Exists:
+    """An annotation on nominations: whether the nominee has an active hold."""
+    return Exists(Hold.objects.filter(nominee_id=OuterRef("nominee_id"), cleared_at__isnull=True))
 
 
 def check_not_held(nomination: Nomination) -> None:

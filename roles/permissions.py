@@ -23,6 +23,7 @@ CODENAME_BY_ROLE = {
     Role.INSPECTOR: "inspect_at",
     Role.ADMIN: "administer_at",
 }
+ROLE_BY_CODENAME = {name: role for role, name in CODENAME_BY_ROLE.items()}
 
 
 def codename(role: str) -> str:

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import Level, OrgUnit, OrgUnitUserPermission, Role
-from .permissions import CODENAME_BY_ROLE, codename
+from .permissions import ROLE_BY_CODENAME, codename
 
 
 def units_with_role(user, role: str, day: datetime.date | None = None) -> QuerySet[OrgUnit]:
@@ -23,12 +23,11 @@ def roles_held(user, day: datetime.date | None = None) -> dict[str, list[tuple[i
     held: dict[str, list[tuple[int, str]]] = {}
     if not user or not user.is_authenticated:
         return held
-    role_of = {name: role for role, name in CODENAME_BY_ROLE.items()}
     rows = OrgUnit.objects.valid_on(day).filter(
-        orgunituserpermission__user=user, orgunituserpermission__permission__codename__in=role_of
+        orgunituserpermission__user=user, orgunituserpermission__permission__codename__in=ROLE_BY_CODENAME
     ).values_list("pk", "path", "orgunituserpermission__permission__codename")
     for pk, path, name in rows:
-        held.setdefault(role_of[name], []).append((pk, path))
+        held.setdefault(ROLE_BY_CODENAME[name], []).append((pk, path))
     return held
 
 
