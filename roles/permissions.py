@@ -59,6 +59,8 @@ def sync_user_permissions(user, today: datetime.date | None = None) -> tuple[int
         [OrgUnitUserPermission(user=user, permission_id=p, content_object_id=u) for p, u in missing]
     )
     OrgUnitUserPermission.objects.filter(pk__in=extra).delete()
+    if getattr(user, "roles_memo", None):
+        user.roles_memo.clear()  # a request that changed its own user's roles reads them afresh
     return len(missing), len(extra)
 
 

@@ -19,15 +19,21 @@ def units_with_role(user, role: str, day: datetime.date | None = None) -> QueryS
 def roles_held(user, day: datetime.date | None = None) -> dict[str, list[tuple[int, str]]]:
     """{role: [(unit id, unit path), ...]} of every role `user` holds at a valid unit (one query). Scopes built
     from these constants let PostgreSQL plan a list from the units' own indexes, where a subquery left it
-    guessing (docs/benchmarks.md)."""
+    guessing (docs/benchmarks.md). A request's user (roles.middleware) reads them once per request and day."""
     held: dict[str, list[tuple[int, str]]] = {}
     if not user or not user.is_authenticated:
         return held
+    day = day or timezone.localdate()
+    memo = getattr(user, "roles_memo", None)
+    if memo is not None and day in memo:
+        return memo[day]
     rows = OrgUnit.objects.valid_on(day).filter(
         orgunituserpermission__user=user, orgunituserpermission__permission__codename__in=ROLE_BY_CODENAME
     ).values_list("pk", "path", "orgunituserpermission__permission__codename")
     for pk, path, name in rows:
         held.setdefault(ROLE_BY_CODENAME[name], []).append((pk, path))
+    if memo is not None:
+        memo[day] = held
     return held
 
 

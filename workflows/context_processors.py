@@ -1,5 +1,6 @@
 """What the navigation bar needs to know about the user, computed only if a page asks: the user's roles in one
-query (both menu entries), the unread count in another."""
+query (both menu entries; none when the page's own scope has read them, roles.middleware), the unread count in
+another."""
 
 from functools import cache
 

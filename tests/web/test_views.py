@@ -316,3 +316,39 @@ def test_the_menu_offers_proposing_and_the_audit_log_by_role(login):
     assert f'href="{create}"' in pages["unit_head"] and f'href="{audit}"' not in pages["unit_head"]
     assert f'href="{audit}"' in pages["inspector"] and f'href="{create}"' not in pages["inspector"]
     assert f'href="{create}"' not in pages["commune_staff"] and f'href="{audit}"' not in pages["commune_staff"]
+
+
+# --- the reader's roles, once per request --------------------------------------------------------------
+
+ROLES_QUERY = '"auth_permission"."codename" IN'
+
+
+def test_a_page_reads_the_readers_roles_once(login, users):
+    client = login("commune_staff")
+    for url in (reverse("home"), reverse("nomination-list")):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert sum(ROLES_QUERY in q["sql"] for q in queries.captured_queries) == 1, url
+
+
+def test_the_roles_memo_lives_one_request(login, users, org_tree):
+    from roles.models import Role
+    from roles.services import grant_role
+
+    client = login("commune_staff")
+    assert "Lập hồ sơ mới" not in client.get(reverse("nomination-list")).content.decode()
+    grant_role(actor=users["admin"], user=users["commune_staff"], org_unit=org_tree["LC-SAPA-TDP1"],
+               role=Role.PROPOSER)
+    assert "Lập hồ sơ mới" in client.get(reverse("nomination-list")).content.decode()
+
+
+def test_changing_ones_own_roles_clears_the_memo(users, org_tree):
+    from roles.models import Role
+    from roles.selectors import roles_held
+    from roles.services import grant_role
+
+    user = users["commune_staff"]
+    user.roles_memo = {}
+    assert Role.PROPOSER not in roles_held(user)
+    grant_role(actor=users["admin"], user=user, org_unit=org_tree["LC-SAPA-TDP1"], role=Role.PROPOSER)
+    assert Role.PROPOSER in roles_held(user)

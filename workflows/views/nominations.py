@@ -64,9 +64,8 @@ def nomination_list(request):
                 match |= Q(pk=int(text))
             nominations = nominations.filter(match)
     page = paginate(request, nominations.order_by("-updated_at", "-pk"))
-    may_create = units_with_role(request.user, Role.PROPOSER).exists()
     return render(request, "workflows/nomination_list.html",
-                  {"form": form, "page": page, "query": query_without_page(request), "may_create": may_create})
+                  {"form": form, "page": page, "query": query_without_page(request)})
 
 
 def _detail_context(request, nomination: Nomination, upload_form=None, hold_form=None) -> dict:
