@@ -12,18 +12,25 @@ VIETNAM_HOLIDAYS = holidays.Vietnam()
 
 
 class WorkingCalendar:
-    """Loads overrides once (one query) so that counting many days costs no further queries."""
+    """Loads overrides once (one query) so that counting many days costs no further queries, and answers each
+    day once: an inbox page counts the days left of 25 stages over much the same dates."""
 
     def __init__(self, overrides=None):
         if overrides is None:
             overrides = dict(CalendarOverride.objects.values_list("date", "is_working_day"))
         self.overrides = overrides
         self._holidays = VIETNAM_HOLIDAYS
+        self._answers: dict[dt.date, bool] = {}
 
     def is_working_day(self, day: dt.date) -> bool:
-        if day in self.overrides:
-            return self.overrides[day]
-        return day.weekday() < 5 and day not in self._holidays
+        answer = self._answers.get(day)
+        if answer is None:
+            if day in self.overrides:
+                answer = self.overrides[day]
+            else:
+                answer = day.weekday() < 5 and day not in self._holidays
+            self._answers[day] = answer
+        return answer
 
     def add_working_days(self, start: dt.date, days: int) -> dt.date:
         """The date on which `days` working days after `start` have elapsed (start itself is not counted)."""

@@ -176,3 +176,37 @@ def test_only_the_lifecycle_assigns_status():
         and re.search(r"\.status\s*=[^=]", p.read_text())
     ]
     assert offenders == []
+
+
+def test_a_proposer_who_also_reviews_reads_both_scopes_once_each(draft_factory, users, org_tree):
+    from roles.services import grant_role
+
+    own = draft_factory(name="Của Đơn Vị")  # drafted at the unit, never submitted: no stage anywhere
+    passing = draft_factory(name="Qua Xã")
+    actions.submit_nomination(actor=users["unit_head"], nomination=passing)
+    reader = users["commune_staff"]  # appraiser at the commune
+    grant_role(actor=users["admin"], user=reader, org_unit=org_tree["LC-SAPA-THCS"], role="proposer")
+    seen = list(visible_nominations(reader).values_list("pk", flat=True))
+    assert own.pk in seen and passing.pk in seen
+    assert len(seen) == len(set(seen))  # the UNION of the two branches has no duplicates
+
+
+def test_every_readers_list_is_in_last_change_order(draft_factory, users):
+    import datetime
+
+    from django.utils import timezone
+
+    from nominations.models import Nomination
+    from workflows.selectors import nomination_list
+
+    made = [draft_factory(name=f"Người {i}") for i in range(4)]
+    for n in made[:3]:
+        actions.submit_nomination(actor=users["unit_head"], nomination=n)
+    now = timezone.now()
+    for age, n in enumerate(made):  # distinct times, not creation order: the oldest change is the newest row
+        Nomination.objects.filter(pk=n.pk).update(updated_at=now - datetime.timedelta(minutes=10 * (4 - age)))
+    for reader in ("unit_head", "commune_staff", "inspector", "chief_inspector"):
+        listed = list(nomination_list(users[reader]).values_list("pk", flat=True))
+        expected = list(nomination_list(users[reader]).order_by("-updated_at", "-pk").values_list("pk", flat=True))
+        assert listed == expected and listed, reader
+        assert listed.index(made[2].pk) < listed.index(made[0].pk), reader
