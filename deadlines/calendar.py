@@ -18,18 +18,13 @@ class WorkingCalendar:
     def __init__(self, overrides=None):
         if overrides is None:
             overrides = dict(CalendarOverride.objects.values_list("date", "is_working_day"))
-        self.overrides = overrides
         self._holidays = VIETNAM_HOLIDAYS
-        self._answers: dict[dt.date, bool] = {}
+        self._answers: dict[dt.date, bool] = dict(overrides)  # the overrides are answers known in advance
 
     def is_working_day(self, day: dt.date) -> bool:
         answer = self._answers.get(day)
         if answer is None:
-            if day in self.overrides:
-                answer = self.overrides[day]
-            else:
-                answer = day.weekday() < 5 and day not in self._holidays
-            self._answers[day] = answer
+            answer = self._answers[day] = day.weekday() < 5 and day not in self._holidays
         return answer
 
     def add_working_days(self, start: dt.date, days: int) -> dt.date:
