@@ -111,7 +111,7 @@ def run(*, scale: int, approvals: int, repeat: int, processes: int, say) -> dict
 
     say("Inbox and list latency ...")
     readers = {"commune reviewer": world.commune_reviewer, "province reviewer": world.province_reviewer,
-               "national inspector": world.national_inspector}
+               "province inspector": world.province_inspector, "national inspector": world.national_inspector}
     result["latency"] = measure.latency(readers, repeat)
     _, memory["inbox and lists (one round): tracemalloc peak"] = measure.traced(measure.latency, readers, 1)
     result["memory"] = memory

@@ -42,10 +42,10 @@ class OrgUnitQuerySet(models.QuerySet):
         return self.filter(valid_on_q(day or timezone.localdate()))
 
     def subtree_of(self, units):
-        """Every unit under (and including) any of `units`: one indexed prefix query per root path."""
+        """Every unit under (and including) any of `units` (units or their paths): one indexed prefix per root."""
         q = Q(pk__in=[])
         for unit in units:
-            q |= Q(path__startswith=unit.path)
+            q |= Q(path__startswith=getattr(unit, "path", unit))
         return self.filter(q)
 
 

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from .models import Level, OrgUnit, OrgUnitUserPermission, Role
@@ -37,14 +37,23 @@ def roles_held(user, day: datetime.date | None = None) -> dict[str, list[tuple[i
     return held
 
 
-def holds_role_at(user, role: str, unit: OrgUnit, day: datetime.date | None = None) -> bool:
+def holds_role_at(user, role: str, unit: OrgUnit, day: datetime.date | None = None, granted: bool | None = None
+                  ) -> bool:
     """Whether `user` holds `role` at `unit` (valid on `day`): the unit's dates from the object, the grant in one
-    query on guardian's table."""
+    query on guardian's table, unless the caller read it already (`granted`, by granted_at_unit)."""
     if not user or not user.is_authenticated or not unit.is_valid_on(day or timezone.localdate()):
         return False
+    if granted is not None:
+        return granted
     return OrgUnitUserPermission.objects.filter(
         user=user, content_object_id=unit.pk, permission__codename=codename(role)
     ).exists()
+
+
+def granted_at_unit(user, role: str, unit_ref: str = "org_unit_id") -> Exists:
+    """An annotation: whether `user` has the grant of `role` at the unit in the outer row's `unit_ref`."""
+    return Exists(OrgUnitUserPermission.objects.filter(
+        user=user, content_object_id=OuterRef(unit_ref), permission__codename=codename(role)))
 
 
 def grant_rows(user) -> QuerySet[OrgUnitUserPermission]:

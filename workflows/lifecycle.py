@@ -38,7 +38,11 @@ class NominationLifecycle:
         return holds_role_at(user, Role.PROPOSER, self.nomination.submitting_unit)
 
     def holds_stage_role(self, user) -> bool:
-        return self.stage is not None and holds_role_at(user, self.stage.role, self.stage.org_unit)
+        if self.stage is None:
+            return False
+        # The review actions read the grant with the stages (selectors.stages_of(holder=...)).
+        granted = self.stage.holder_granted if getattr(self.stage, "granted_for", None) == user.pk else None
+        return holds_role_at(user, self.stage.role, self.stage.org_unit, granted=granted)
 
     def may_place_hold(self, user) -> bool:
         return may_hold(user, self.nomination.nominee.unit)

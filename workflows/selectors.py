@@ -7,7 +7,7 @@ import datetime
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, F, Lookup, OuterRef, Q, QuerySet, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from audit.models import Event
 from nominations.models import DocumentKind, Nomination, Status
 from roles.models import OrgUnit, Role
-from roles.selectors import holds_role_at, inspector_root_paths, roles_held
+from roles.selectors import granted_at_unit, holds_role_at, inspector_root_paths, roles_held
 
 from .council import council_rule
 from .guards import check_separation_of_duties
 from .lifecycle import EDITABLE, NominationLifecycle
-from .models import Stage, Step
+from .models import ROLE_FOR_STEP, Stage, Step
 
 NOMINATION_TYPE = "nominations.nomination"
 COUNT_CAP = 10_000
@@ -59,45 +59,64 @@ def inbox(user) -> QuerySet[Stage]:
     )
 
 
-def visible_nominations(user) -> QuerySet[Nomination]:
+def visible_nominations(user, only: int | None = None) -> QuerySet[Nomination]:
     """Nominations `user` may read: their units' own, those that have or had a stage at a unit where they
-    review, and for inspectors every one submitted from or passing through their subtree."""
-    return _visible(user)[0]
+    review, and for inspectors every one submitted from or passing through their subtree. only: a nomination's
+    id, to ask about that one alone (its scope is then looked up for it, not collected whole)."""
+    return _visible(user, only)[0]
 
 
-# The lists' order, last change first, read from the index on (updated_at, id). A scope of unit ids is collected
-# first and then sorted, in the same order written as an expression no index serves: walking the index instead,
-# PostgreSQL tested 6,900 rows to find a province reviewer's 25 (docs/benchmarks.md). An inspector's subtree,
-# scoped by path, keeps the index order: sorting it as a set was no better for every province (same page).
+# The lists' order, last change first. The whole table is read from the index on (updated_at, id). A scope is
+# collected first and then sorted, in the same order written as an expression no index serves: walking the index
+# instead, PostgreSQL tested 6,900 rows to find a province reviewer's 25, and up to 100,000 for an inspector
+# whose subtree's nominations are old ones (docs/benchmarks.md).
 NEWEST_FIRST = ("-updated_at", "-pk")
 NEWEST_FIRST_OF_A_SET = (Coalesce("updated_at", "created_at").desc(), "-pk")
 
 
-def _visible(user) -> tuple[QuerySet[Nomination], tuple]:
-    """(what `user` may read, the order a list of it is best read in)."""
+class InSet(Lookup):
+    """`pk IN (subquery)`, written `pk = ANY(ARRAY(subquery))` on PostgreSQL: it then collects the set first and
+    fetches its rows by primary key, where from IN it guessed the set three times too large and scanned the whole
+    table (docs/benchmarks.md)."""
+
+    lookup_name = "in_set"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+
+
+def _visible(user, only: int | None = None) -> tuple[QuerySet[Nomination], tuple]:
+    """(what `user` may read, the order a list of it is best read in); only: see visible_nominations."""
     if not user.is_authenticated:
         return Nomination.objects.none(), NEWEST_FIRST
     if user.is_superuser:
         return Nomination.objects.all(), NEWEST_FIRST
     held = roles_held(user)
-    proposing = [pk for pk, _ in held.get(Role.PROPOSER, [])]
-    reviewing = [pk for role in (Role.APPRAISER, Role.DECIDER) for pk, _ in held.get(role, [])]
-    # Unit ids as constants and only the branches the reader has (UNION, not OR): PostgreSQL then reads each
-    # from its unit index, where an OR with a subquery made it scan the whole table (docs/benchmarks.md).
-    staged = Stage.objects.filter(org_unit_id__in=reviewing).order_by().values("nomination_id")
-    if reviewing and proposing:
-        submitted = Nomination.objects.filter(submitting_unit_id__in=proposing).order_by().values("pk")
-        scope = Q(pk__in=submitted.union(staged))
-    else:
-        scope = Q(pk__in=staged) if reviewing else Q(submitting_unit_id__in=proposing)
     roots = [root for _pk, root in held.get(Role.INSPECTOR, [])]
-    for root in roots:
-        if _whole_tree(root):
-            return Nomination.objects.all(), NEWEST_FIRST
-        scope |= Q(submitting_unit__path__startswith=root) | Q(
-            pk__in=Stage.objects.filter(org_unit__path__startswith=root).values("nomination_id")
-        )
-    return Nomination.objects.filter(scope), NEWEST_FIRST if roots else NEWEST_FIRST_OF_A_SET
+    if any(_whole_tree(root) for root in roots):
+        return Nomination.objects.all(), NEWEST_FIRST
+    # Unit ids as constants, and only the branches the reader has (a UNION, not an OR): PostgreSQL then reads
+    # each from its unit index, where an OR, or a subquery on paths, made it scan whole tables (docs/benchmarks.md).
+    subtrees = set(OrgUnit.objects.subtree_of(roots).values_list("pk", flat=True)) if roots else set()
+    proposing = subtrees.union(pk for pk, _ in held.get(Role.PROPOSER, []))
+    reviewing = subtrees.union(pk for role in (Role.APPRAISER, Role.DECIDER) for pk, _ in held.get(role, []))
+    submitted = Nomination.objects.filter(submitting_unit_id__in=proposing)
+    staged = Stage.objects.filter(org_unit_id__in=reviewing)
+    if only is not None:
+        submitted, staged = submitted.filter(pk=only), staged.filter(nomination_id=only)
+    branches = [branch.order_by() for branch, units in ((submitted.values("pk"), proposing),
+                                                        (staged.values("nomination_id"), reviewing)) if units]
+    if not branches:
+        return Nomination.objects.none(), NEWEST_FIRST
+    ids = branches[0].union(*branches[1:]) if len(branches) > 1 else branches[0]
+    return Nomination.objects.filter(InSet(F("pk"), ids)), NEWEST_FIRST_OF_A_SET
 
 
 def _whole_tree(root: str) -> bool:
@@ -106,9 +125,9 @@ def _whole_tree(root: str) -> bool:
     return root.count("/") == 2 and not OrgUnit.objects.exclude(path__startswith=root).exists()
 
 
-def nomination_list(user) -> QuerySet[Nomination]:
-    """What `user` may read, last change first, with what a list row shows."""
-    nominations, order = _visible(user)
+def nomination_list(user, only: int | None = None) -> QuerySet[Nomination]:
+    """What `user` may read, last change first, with what a list row shows; only: see visible_nominations."""
+    nominations, order = _visible(user, only)
     return nominations.select_related("nominee", "award", "round", "submitting_unit").order_by(*order)
 
 
@@ -151,7 +170,7 @@ def filter_nominations(nominations: QuerySet[Nomination], *, status="", award=No
 def readable_nomination(user, pk) -> Nomination:
     """The nomination if `user` may read it. Anything else is 'not found' (never 'forbidden', so ids leak
     nothing); a miss on a nomination that exists is logged for the security log."""
-    nomination = nomination_list(user).filter(pk=pk).first()
+    nomination = nomination_list(user, only=pk).filter(pk=pk).first()
     if nomination is None:
         if Nomination.objects.filter(pk=pk).exists():
             security_log.warning("denied action=read user=%s nomination=%s", getattr(user, "pk", None), pk)
@@ -174,9 +193,19 @@ def open_stage(nomination: Nomination) -> Stage | None:
     return Stage.objects.filter(nomination=nomination, closed_at__isnull=True).select_related("org_unit").first()
 
 
-def stages_of(nomination: Nomination) -> list[Stage]:
-    """Every stage of the nomination, oldest first, with its unit (one query; a route has a few dozen at most)."""
-    return list(Stage.objects.filter(nomination=nomination).select_related("org_unit"))
+def stages_of(nomination: Nomination, holder=None) -> list[Stage]:
+    """Every stage of the nomination, oldest first, with its unit (one query; a route has a few dozen at most).
+
+    holder: a user whose grant of each stage's role at its unit is read in the same query, for the review actions'
+    permission check (`NominationLifecycle.holds_stage_role`), which then needs no query of its own."""
+    stages = Stage.objects.filter(nomination=nomination).select_related("org_unit")
+    if holder is None or not holder.is_authenticated:
+        return list(stages)
+    stages = list(stages.annotate(holder_granted=Case(
+        *(When(step=step, then=granted_at_unit(holder, role)) for step, role in ROLE_FOR_STEP.items()))))
+    for stage in stages:
+        stage.granted_for = holder.pk
+    return stages
 
 
 def nomination_events(nomination: Nomination) -> QuerySet[Event]:
@@ -257,7 +286,7 @@ def audit_events(user, roots: list[str], data: dict) -> QuerySet[Event]:
         scope |= Q(org_path__startswith=root)
     events = Event.objects.all()
     if data.get("nomination"):
-        nomination = visible_nominations(user).filter(pk=data["nomination"]).first()
+        nomination = visible_nominations(user, only=data["nomination"]).filter(pk=data["nomination"]).first()
         if nomination is None:
             return events.none()
         events = events.filter(object_type=NOMINATION_TYPE, object_id=str(nomination.pk))

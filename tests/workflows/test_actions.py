@@ -210,3 +210,42 @@ def test_every_readers_list_is_in_last_change_order(draft_factory, users):
         expected = list(nomination_list(users[reader]).order_by("-updated_at", "-pk").values_list("pk", flat=True))
         assert listed == expected and listed, reader
         assert listed.index(made[2].pk) < listed.index(made[0].pk), reader
+
+
+def test_an_inspector_reads_what_passes_through_the_subtree_and_a_single_read_agrees_with_the_list(
+        draft_factory, users, org_tree):
+    from workflows.models import Stage
+    from workflows.selectors import nomination_list
+
+    drafts = [draft_factory(name=f"Nháp {i}") for i in range(2)]  # never submitted: stage ids differ from theirs
+    own = draft_factory(name="Trong Tỉnh")
+    passing = draft_factory("hanoi_unit_head", "HN-HK-THPT", "BK_TINH", name="Qua Lào Cai")
+    outside = draft_factory("hanoi_unit_head", "HN-HK-THPT", "BK_TINH", name="Ở Hà Nội")
+    for n, proposer in ((own, "unit_head"), (passing, "hanoi_unit_head"), (outside, "hanoi_unit_head")):
+        actions.submit_nomination(actor=users[proposer], nomination=n)
+    # submitted in Hà Nội, its open step now at a commune of Lào Cai (a route through the inspector's subtree)
+    Stage.objects.filter(nomination=passing).update(org_unit=org_tree["LC-SAPA"])
+
+    listed = list(nomination_list(users["inspector"]).values_list("pk", flat=True))
+    assert own.pk in listed and passing.pk in listed and outside.pk not in listed
+    assert len(listed) == len(set(listed))
+    # one nomination asked about alone is visible exactly when the whole list holds it, for every reader
+    for name, user in users.items():
+        seen = set(visible_nominations(user).values_list("pk", flat=True))
+        for n in (*drafts, own, passing, outside):
+            assert visible_nominations(user, only=n.pk).filter(pk=n.pk).exists() == (n.pk in seen), (name, n)
+
+
+def test_a_grant_read_with_the_stages_answers_for_its_holder_only(in_review, users, django_assert_num_queries):
+    from workflows.lifecycle import NominationLifecycle
+    from workflows.selectors import stages_of
+
+    # given the stages read with the commune chair's grants, the open one a decision at the commune
+    stages = stages_of(in_review, holder=users["commune_chair"])
+    lifecycle = NominationLifecycle(in_review, next(s for s in stages if s.closed_at is None))
+
+    # then the chair's permission needs no query, and anyone else's is asked of the grants table
+    with django_assert_num_queries(0):
+        assert lifecycle.holds_stage_role(users["commune_chair"])
+    with django_assert_num_queries(1):
+        assert not lifecycle.holds_stage_role(users["commune_staff"])  # the appraiser, not the decider
