@@ -63,7 +63,7 @@ def nomination_list(request):
             if text.isdigit():
                 match |= Q(pk=int(text))
             nominations = nominations.filter(match)
-    page = paginate(request, nominations)
+    page = paginate(request, selectors.IdsFirst(nominations))
     return render(request, "workflows/nomination_list.html",
                   {"form": form, "page": page, "query": query_without_page(request)})
 

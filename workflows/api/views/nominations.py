@@ -62,7 +62,7 @@ class NominationListCreate(GenericAPIView):
         filters = NominationFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         nominations = selectors.filter_nominations(selectors.nomination_list(request.user), **filters.validated_data)
-        page = self.paginate_queryset(nominations)
+        page = self.paginate_queryset(selectors.IdsFirst(nominations))
         return self.get_paginated_response(NominationSummarySerializer(page, many=True).data)
 
     @extend_schema(request=NominationCreateSerializer, responses={201: NominationSerializer, **WRITE})
