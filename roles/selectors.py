@@ -45,15 +45,17 @@ def holds_role_at(user, role: str, unit: OrgUnit, day: datetime.date | None = No
         return False
     if granted is not None:
         return granted
-    return OrgUnitUserPermission.objects.filter(
-        user=user, content_object_id=unit.pk, permission__codename=codename(role)
-    ).exists()
+    return _grant(user, role, unit.pk).exists()
 
 
-def granted_at_unit(user, role: str, unit_ref: str = "org_unit_id") -> Exists:
-    """An annotation: whether `user` has the grant of `role` at the unit in the outer row's `unit_ref`."""
-    return Exists(OrgUnitUserPermission.objects.filter(
-        user=user, content_object_id=OuterRef(unit_ref), permission__codename=codename(role)))
+def granted_at_unit(user, role: str) -> Exists:
+    """An annotation: whether `user` has the grant of `role` at the unit in the outer row's `org_unit_id`."""
+    return Exists(_grant(user, role, OuterRef("org_unit_id")))
+
+
+def _grant(user, role: str, unit) -> QuerySet[OrgUnitUserPermission]:
+    """Guardian's row granting `role` to `user` at `unit` (an id, or a reference to one)."""
+    return OrgUnitUserPermission.objects.filter(user=user, content_object_id=unit, permission__codename=codename(role))
 
 
 def grant_rows(user) -> QuerySet[OrgUnitUserPermission]:
