@@ -108,6 +108,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters bound by the server, and a statement run 5 times on a connection prepared: PostgreSQL then plans it
+    # once (approvals 15–20 % faster, docs/benchmarks.md). Turn off behind a pooler in transaction mode.
+    if env_bool("DB_PREPARED_STATEMENTS", True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)

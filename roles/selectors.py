@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import Level, OrgUnit, OrgUnitUserPermission, Role
@@ -37,25 +37,14 @@ def roles_held(user, day: datetime.date | None = None) -> dict[str, list[tuple[i
     return held
 
 
-def holds_role_at(user, role: str, unit: OrgUnit, day: datetime.date | None = None, granted: bool | None = None
-                  ) -> bool:
+def holds_role_at(user, role: str, unit: OrgUnit, day: datetime.date | None = None) -> bool:
     """Whether `user` holds `role` at `unit` (valid on `day`): the unit's dates from the object, the grant in one
-    query on guardian's table, unless the caller read it already (`granted`, by granted_at_unit)."""
+    query on guardian's table."""
     if not user or not user.is_authenticated or not unit.is_valid_on(day or timezone.localdate()):
         return False
-    if granted is not None:
-        return granted
-    return _grant(user, role, unit.pk).exists()
-
-
-def granted_at_unit(user, role: str) -> Exists:
-    """An annotation: whether `user` has the grant of `role` at the unit in the outer row's `org_unit_id`."""
-    return Exists(_grant(user, role, OuterRef("org_unit_id")))
-
-
-def _grant(user, role: str, unit) -> QuerySet[OrgUnitUserPermission]:
-    """Guardian's row granting `role` to `user` at `unit` (an id, or a reference to one)."""
-    return OrgUnitUserPermission.objects.filter(user=user, content_object_id=unit, permission__codename=codename(role))
+    return OrgUnitUserPermission.objects.filter(
+        user=user, content_object_id=unit.pk, permission__codename=codename(role)
+    ).exists()
 
 
 def grant_rows(user) -> QuerySet[OrgUnitUserPermission]:

@@ -40,9 +40,7 @@ class NominationLifecycle:
     def holds_stage_role(self, user) -> bool:
         if self.stage is None:
             return False
-        # The review actions read the grant with the stages (selectors.stages_of(holder=...)).
-        granted = self.stage.holder_granted if getattr(self.stage, "granted_for", None) == user.pk else None
-        return holds_role_at(user, self.stage.role, self.stage.org_unit, granted=granted)
+        return holds_role_at(user, self.stage.role, self.stage.org_unit)
 
     def may_place_hold(self, user) -> bool:
         return may_hold(user, self.nomination.nominee.unit)

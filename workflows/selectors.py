@@ -7,7 +7,7 @@ import datetime
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Exists, F, Lookup, OuterRef, Q, QuerySet, When
+from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from audit.models import Event
 from nominations.models import DocumentKind, Nomination, Status
 from roles.models import OrgUnit, Role
-from roles.selectors import granted_at_unit, holds_role_at, inspector_root_paths, roles_held
+from roles.selectors import holds_role_at, inspector_root_paths, roles_held
 
 from .council import council_rule
 from .guards import check_separation_of_duties
 from .lifecycle import EDITABLE, NominationLifecycle
-from .models import ROLE_FOR_STEP, Stage, Step
+from .models import Stage, Step
 
 NOMINATION_TYPE = "nominations.nomination"
 COUNT_CAP = 10_000
@@ -214,19 +214,9 @@ def open_stage(nomination: Nomination) -> Stage | None:
     return Stage.objects.filter(nomination=nomination, closed_at__isnull=True).select_related("org_unit").first()
 
 
-def stages_of(nomination: Nomination, holder=None) -> list[Stage]:
-    """Every stage of the nomination, oldest first, with its unit (one query; a route has a few dozen at most).
-
-    holder: a user whose grant of each stage's role at its unit is read in the same query, for the review actions'
-    permission check (`NominationLifecycle.holds_stage_role`), which then needs no query of its own."""
-    stages = Stage.objects.filter(nomination=nomination).select_related("org_unit")
-    if holder is None or not holder.is_authenticated:
-        return list(stages)
-    stages = list(stages.annotate(holder_granted=Case(
-        *(When(step=step, then=granted_at_unit(holder, role)) for step, role in ROLE_FOR_STEP.items()))))
-    for stage in stages:
-        stage.granted_for = holder.pk
-    return stages
+def stages_of(nomination: Nomination) -> list[Stage]:
+    """Every stage of the nomination, oldest first, with its unit (one query; a route has a few dozen at most)."""
+    return list(Stage.objects.filter(nomination=nomination).select_related("org_unit"))
 
 
 def nomination_events(nomination: Nomination) -> QuerySet[Event]:

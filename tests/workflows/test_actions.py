@@ -242,18 +242,3 @@ def test_an_inspector_reads_what_passes_through_the_subtree_and_a_single_read_ag
         seen = set(visible_nominations(user).values_list("pk", flat=True))
         for n in (*drafts, own, passing, outside):
             assert visible_nominations(user, only=n.pk).filter(pk=n.pk).exists() == (n.pk in seen), (name, n)
-
-
-def test_a_grant_read_with_the_stages_answers_for_its_holder_only(in_review, users, django_assert_num_queries):
-    from workflows.lifecycle import NominationLifecycle
-    from workflows.selectors import stages_of
-
-    # given the stages read with the commune chair's grants, the open one a decision at the commune
-    stages = stages_of(in_review, holder=users["commune_chair"])
-    lifecycle = NominationLifecycle(in_review, next(s for s in stages if s.closed_at is None))
-
-    # then the chair's permission needs no query, and anyone else's is asked of the grants table
-    with django_assert_num_queries(0):
-        assert lifecycle.holds_stage_role(users["commune_chair"])
-    with django_assert_num_queries(1):
-        assert not lifecycle.holds_stage_role(users["commune_staff"])  # the appraiser, not the decider

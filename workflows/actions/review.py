@@ -44,11 +44,9 @@ def lock_nomination(nomination: Nomination | int, related: tuple[str, ...] = EVE
     )
 
 
-def _stages(nomination: Nomination, stage: Stage | int | None, *, required: bool, actor=None
-            ) -> tuple[Stage | None, list[Stage]]:
-    """(the open stage, checked against the one the actor saw (stale → Conflict); every stage of the nomination).
-    actor: a reviewer, whose grant of each stage's role is read with the stages (for _authorize)."""
-    stages = stages_of(nomination, holder=actor)
+def _stages(nomination: Nomination, stage: Stage | int | None, *, required: bool) -> tuple[Stage | None, list[Stage]]:
+    """(the open stage, checked against the one the actor saw (stale → Conflict); every stage of the nomination)."""
+    stages = stages_of(nomination)
     current = next((s for s in stages if s.closed_at is None), None)
     wanted = stage.pk if isinstance(stage, Stage) else stage
     if wanted is not None and (current is None or current.pk != int(wanted)):
@@ -188,7 +186,7 @@ def approve_nomination(
     level's council must vote (workflows.council)."""
     with transaction.atomic():
         nomination = lock_nomination(nomination, REVIEW_READS, held=rules.held_q())
-        current, stages = _stages(nomination, stage, required=True, actor=actor)
+        current, stages = _stages(nomination, stage, required=True)
         lifecycle = NominationLifecycle(nomination, current)
         _authorize(lifecycle, "approve", actor)
         guards.check_separation_of_duties(actor, nomination, current, stages)
@@ -227,7 +225,7 @@ def return_nomination(
 ) -> Nomination:
     with transaction.atomic():
         nomination = lock_nomination(nomination, REVIEW_READS)
-        current, stages = _stages(nomination, stage, required=True, actor=actor)
+        current, stages = _stages(nomination, stage, required=True)
         lifecycle = NominationLifecycle(nomination, current)
         _authorize(lifecycle, "return_", actor)
         reason = _reason(reason)
@@ -253,7 +251,7 @@ def reject_nomination(
 ) -> Nomination:
     with transaction.atomic():
         nomination = lock_nomination(nomination, REVIEW_READS)
-        current, stages = _stages(nomination, stage, required=True, actor=actor)
+        current, stages = _stages(nomination, stage, required=True)
         lifecycle = NominationLifecycle(nomination, current)
         _authorize(lifecycle, "reject", actor)
         reason = _reason(reason)
