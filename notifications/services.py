@@ -25,9 +25,11 @@ def send_now(*, users, kind: str, title: str, body: str, nomination=None) -> lis
     users = list(users)
     if not users:
         return []
-    created = Notification.objects.bulk_create(
-        Notification(user_id=user.pk, kind=kind, nomination=nomination, title=title, body=body) for user in users
-    )
+    created = [Notification(user_id=user.pk, kind=kind, nomination=nomination, title=title, body=body) for user in users]
+    if len(created) == 1:  # the usual case: a plain INSERT, where bulk_create wraps it in a transaction of its own
+        created[0].save(force_insert=True)
+    else:
+        Notification.objects.bulk_create(created)
     for user in users:
         if user.email:
             send_mail(title, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=True)

@@ -102,3 +102,13 @@ def test_a_stage_opening_with_no_role_holder_inserts_nothing(
         for callback in callbacks:
             callback()
     assert not Notification.objects.filter(kind=Kind.STAGE_OPENED, nomination=n).exists()
+
+
+def test_sending_writes_one_insert_for_one_recipient_or_many(users, django_assert_num_queries):
+    # one recipient is the common case (one INSERT of its own, no transaction around it after commit); many: one
+    # INSERT for all
+    for recipients in ([users["unit_head"]], [users["commune_staff"], users["commune_chair"]]):
+        with django_assert_num_queries(1):
+            created = services.send_now(users=recipients, kind=Kind.RETURNED, title="Tiêu đề", body="Nội dung")
+        assert [n.user_id for n in created] == [u.pk for u in recipients] and all(n.pk for n in created)
+        assert Notification.objects.filter(pk__in=[n.pk for n in created], title="Tiêu đề").count() == len(recipients)
