@@ -110,7 +110,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters bound by the server, and a statement run 5 times on a connection prepared: PostgreSQL then plans it
-    # once (approvals 15–20 % faster, docs/benchmarks.md). Turn off behind a pooler in transaction mode.
+    # once (approvals about 20 % faster, docs/benchmarks.md, round 5). Turn off behind a pooler in transaction mode.
     if env_bool("DB_PREPARED_STATEMENTS", True):
         DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
