@@ -38,9 +38,7 @@ class NominationLifecycle:
         return holds_role_at(user, Role.PROPOSER, self.nomination.submitting_unit)
 
     def holds_stage_role(self, user) -> bool:
-        if self.stage is None:
-            return False
-        return holds_role_at(user, self.stage.role, self.stage.org_unit)
+        return self.stage is not None and holds_role_at(user, self.stage.role, self.stage.org_unit)
 
     def may_place_hold(self, user) -> bool:
         return may_hold(user, self.nomination.nominee.unit)
