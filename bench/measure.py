@@ -41,7 +41,7 @@ def traced(fn, *args, **kwargs):
 def _count(fn):
     """(result, statements inside the action's transaction, statements after its commit) of fn().
 
-    After commit run the on_commit hooks (notifications). BEGIN/COMMIT/SAVEPOINT are not counted."""
+    After commit run the on_commit hooks (e-mail). BEGIN/COMMIT/SAVEPOINT are not counted."""
     inside, after = [], []
     current = inside
 

@@ -24,7 +24,7 @@ def table(result: dict) -> str:
                          f"{row['cpu_seconds']} s CPU in this process)")
         else:
             lines.append(f"{name:<34} {row}")
-    section("SQL statements per action (in its transaction + after commit: notifications)")
+    section("SQL statements per action (in its transaction + after commit: e-mail)")
     for name, row in result["statements"].items():
         lines.append(f"{name:<34} {row['statements']:>4}  + {row['after_commit']}")
     section("Inbox and list latency")

@@ -5,7 +5,12 @@ import datetime as dt
 
 import holidays
 
+import rows
+
 from .models import CalendarOverride
+
+# Every stage opened reads the overrides: one statement, built once (rows).
+OVERRIDES = " FROM deadlines_calendaroverride"
 
 # Vietnam's public holidays, computed once per process (a year is filled in the first time a date in it is asked).
 VIETNAM_HOLIDAYS = holidays.Vietnam()
@@ -17,7 +22,7 @@ class WorkingCalendar:
 
     def __init__(self, overrides=None):
         if overrides is None:
-            overrides = dict(CalendarOverride.objects.values_list("date", "is_working_day"))
+            overrides = {o.date: o.is_working_day for (o,) in rows.select((CalendarOverride,), OVERRIDES, [])}
         self._holidays = VIETNAM_HOLIDAYS
         self._answers: dict[dt.date, bool] = dict(overrides)  # the overrides are answers known in advance
 

@@ -3,7 +3,6 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -115,15 +114,11 @@ def active_holds(nominee_id: int):
     return Hold.objects.filter(nominee_id=nominee_id, cleared_at__isnull=True)
 
 
-def held_q() -> Exists:
-    """An annotation on nominations: whether the nominee has an active hold."""
-    return Exists(Hold.objects.filter(nominee_id=OuterRef("nominee_id"), cleared_at__isnull=True))
-
-
 def check_not_held(nomination: Nomination) -> None:
     """G4: a nominee under discipline, investigation or complaint cannot be forwarded or awarded.
 
-    A nomination read with `held=held_q()` (the review lock reads it) skips the query when it is False."""
+    A nomination read with `held` (whether its nominee has an active hold: the review lock reads it) skips the
+    query when it is False."""
     if getattr(nomination, "held", True) is False:
         return
     hold = active_holds(nomination.nominee_id).first()

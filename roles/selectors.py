@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -42,9 +43,15 @@ def holds_role_at(user, role: str, unit: OrgUnit, day: datetime.date | None = No
     query on guardian's table."""
     if not user or not user.is_authenticated or not unit.is_valid_on(day or timezone.localdate()):
         return False
-    return OrgUnitUserPermission.objects.filter(
-        user=user, content_object_id=unit.pk, permission__codename=codename(role)
-    ).exists()
+    with connection.cursor() as cursor:  # every action asks this: plain SQL, no query to build (rows)
+        cursor.execute(HOLDS_ROLE_AT, [user.pk, unit.pk, codename(role)])
+        return cursor.fetchone() is not None
+
+
+HOLDS_ROLE_AT = """SELECT 1 FROM roles_orgunituserpermission
+JOIN auth_permission ON auth_permission.id = roles_orgunituserpermission.permission_id
+WHERE roles_orgunituserpermission.user_id = %s AND roles_orgunituserpermission.content_object_id = %s
+AND auth_permission.codename = %s LIMIT 1"""
 
 
 def grant_rows(user) -> QuerySet[OrgUnitUserPermission]:

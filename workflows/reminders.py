@@ -52,7 +52,7 @@ def _send(stage_pk: int, kind: str, left: int, today: dt.date) -> bool:
                from_status=n.status, to_status=n.status,
                data={"stage": stage.pk, "level": stage.level, "step": stage.step, "days_left": left,
                      "recipients": [u.pk for u in users]})
-        notification_services.notify(users=users, kind=notify_kind, nomination=n, title=title, body=body)
+        notification_services.send(users=users, kind=notify_kind, nomination=n, title=title, body=body)
     return True
 
 

@@ -19,14 +19,16 @@ def submitted(draft_factory, users):
     return n
 
 
-def test_a_return_notifies_the_proposer_in_app_and_by_vietnamese_email_after_commit(
+def test_a_return_notifies_the_proposer_in_app_with_the_action_and_by_vietnamese_email_after_commit(
     submitted, users, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         actions.return_nomination(actor=users["commune_staff"], nomination=submitted, stage=open_stage(submitted),
                                   reason="Thiếu bản tóm tắt thành tích.")
-    assert len(callbacks) == 1
+    # the in-app notice is written in the action's transaction; the e-mail waits for its commit
     note = Notification.objects.get(user=users["unit_head"])
+    assert len(callbacks) == 1 and mail.outbox == []
+    callbacks[0]()
     assert note.kind == Kind.RETURNED and note.nomination_id == submitted.pk
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -43,6 +45,7 @@ def test_nothing_is_sent_when_the_action_rolls_back(submitted, users, django_cap
     class Boom(Exception):
         pass
 
+    before = Notification.objects.count()  # the submission's own notice to the commune's appraisers
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(Boom):
             with transaction.atomic():
@@ -50,7 +53,7 @@ def test_nothing_is_sent_when_the_action_rolls_back(submitted, users, django_cap
                                           stage=open_stage(submitted), reason="Không đủ tiêu chuẩn.")
                 raise Boom
     assert callbacks == []
-    assert not Notification.objects.exists()
+    assert Notification.objects.count() == before
     assert mail.outbox == []
 
 
@@ -58,7 +61,7 @@ def test_a_rejection_notifies_the_proposer(submitted, users, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         actions.reject_nomination(actor=users["commune_staff"], nomination=submitted, stage=open_stage(submitted),
                                   reason="Không đủ tiêu chuẩn.")
-    assert Notification.objects.get().kind == Kind.REJECTED
+    assert Notification.objects.get(user=users["unit_head"]).kind == Kind.REJECTED
     assert "không được đồng ý" in mail.outbox[0].subject
 
 
@@ -72,43 +75,40 @@ def test_a_stage_opening_notifies_its_role_holders(draft_factory, users, django_
     assert all("chờ xử lý" in x.title for x in notes) and stage.org_unit.name in notes[0].body
 
 
-def test_a_stage_opening_is_sent_with_two_statements_and_names_the_unit(
+def test_a_stage_opening_is_written_with_the_action_in_two_statements_and_names_the_unit(
         draft_factory, users, django_capture_on_commit_callbacks, django_assert_num_queries):
-    # given a submission whose after-commit callbacks are held back
+    # given a submission whose after-commit callbacks are held back: its notice is there already
     n = draft_factory(name="Đỗ Văn Đếm")
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=False):
         actions.submit_nomination(actor=users["unit_head"], nomination=n)
-    # when they run: one query for the recipients (and the unit's name), one INSERT
-    with django_assert_num_queries(2):
-        for callback in callbacks:
-            callback()
-    unit = open_stage(n).org_unit
+    stage = open_stage(n)
     note = Notification.objects.get(kind=Kind.STAGE_OPENED, nomination=n, user=users["commune_staff"])
-    assert f"{unit.code} – {unit.name}" in note.body
+    assert f"{stage.org_unit.code} – {stage.org_unit.name}" in note.body
+    # and telling a stage's role holders is one query for them (and the unit's name) and one INSERT
+    with django_assert_num_queries(2):
+        services.stage_opened(n, org_unit_id=stage.org_unit_id, role=stage.role, due_at=stage.due_at)
+    assert Notification.objects.filter(kind=Kind.STAGE_OPENED, nomination=n, user=users["commune_staff"]).count() == 2
 
 
-def test_a_stage_opening_with_no_role_holder_inserts_nothing(
-        draft_factory, users, django_capture_on_commit_callbacks, django_assert_num_queries):
+def test_a_stage_opening_with_no_role_holder_inserts_nothing(draft_factory, users, django_assert_num_queries):
     from roles.models import RoleAssignment
     from roles.services import revoke_role
 
     n = draft_factory(name="Phan Thị Vắng")
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        actions.submit_nomination(actor=users["unit_head"], nomination=n)
+    actions.submit_nomination(actor=users["unit_head"], nomination=n)
     stage = open_stage(n)
     for assignment in RoleAssignment.objects.filter(org_unit=stage.org_unit, role=stage.role, revoked_at=None):
         revoke_role(actor=users["admin"], assignment=assignment)
+    before = Notification.objects.count()
     with django_assert_num_queries(1):
-        for callback in callbacks:
-            callback()
-    assert not Notification.objects.filter(kind=Kind.STAGE_OPENED, nomination=n).exists()
+        services.stage_opened(n, org_unit_id=stage.org_unit_id, role=stage.role, due_at=stage.due_at)
+    assert Notification.objects.count() == before
 
 
 def test_sending_writes_one_insert_for_one_recipient_or_many(users, django_assert_num_queries):
-    # one recipient is the common case (one INSERT of its own, no transaction around it after commit); many: one
-    # INSERT for all
+    # one recipient is the common case (one plain INSERT); many: one INSERT for all
     for recipients in ([users["unit_head"]], [users["commune_staff"], users["commune_chair"]]):
         with django_assert_num_queries(1):
-            created = services.send_now(users=recipients, kind=Kind.RETURNED, title="Tiêu đề", body="Nội dung")
+            created = services.send(users=recipients, kind=Kind.RETURNED, title="Tiêu đề", body="Nội dung")
         assert [n.user_id for n in created] == [u.pk for u in recipients] and all(n.pk for n in created)
         assert Notification.objects.filter(pk__in=[n.pk for n in created], title="Tiêu đề").count() == len(recipients)

@@ -3,21 +3,23 @@
 Each action, inside one transaction: lock the nomination and check the stage acted on is still the open
 one (`Conflict`); check the transition is legal (`InvalidTransition`), then the actor's permission
 (`PermissionDenied`); run the guards (`ValidationError`); apply the transition and move the stages;
-append the audit event; schedule side effects after commit.
+append the audit event; write the notices (in the transaction: they commit or roll back with the action; their
+e-mail waits for the commit). Approve, return and reject read and write their rows through `rows` (the hot path).
 """
 
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+import rows
 from audit.services import record
 from deadlines import policy as deadline_policy
 from nominations import rules
-from nominations.models import Nomination
+from nominations.models import AwardType, Nomination, Nominee
 from notifications import services as notification_services
 
 from .. import guards, routing
@@ -30,18 +32,34 @@ from ..selectors import stages_of
 security_log = logging.getLogger("security")
 
 
-# What an action reads of the nomination it locks: all of it for the proposer's actions; a review reads the award
-# and the nominee only (fewer joins in the one statement every review starts with).
-EVERYTHING = ("award", "round", "nominee", "submitting_unit")
-REVIEW_READS = ("award", "nominee")
-
-
-def lock_nomination(nomination: Nomination | int, related: tuple[str, ...] = EVERYTHING, **annotations) -> Nomination:
-    """The nomination, locked for this transaction, with `related` and `annotations` read in the same statement."""
+def lock_nomination(nomination: Nomination | int) -> Nomination:
+    """The nomination, locked for this transaction, with its award, round, nominee and submitting unit."""
     pk = nomination.pk if isinstance(nomination, Nomination) else nomination
-    return Nomination.objects.select_for_update(of=("self",)).select_related(*related).annotate(**annotations).get(
-        pk=pk
-    )
+    return Nomination.objects.select_for_update(of=("self",)).select_related(
+        "award", "round", "nominee", "submitting_unit").get(pk=pk)
+
+
+# The one statement every review starts with: the nomination locked, its award and nominee, and whether the nominee
+# has an active hold (for nominations.rules.check_not_held). Built once (rows.select); FOR UPDATE where the database
+# has it.
+REVIEW_LOCK = """, EXISTS (SELECT 1 FROM nominations_hold
+    WHERE nominations_hold.nominee_id = nominations_nomination.nominee_id AND nominations_hold.cleared_at IS NULL)
+FROM nominations_nomination
+JOIN nominations_awardtype ON nominations_awardtype.id = nominations_nomination.award_id
+JOIN nominations_nominee ON nominations_nominee.id = nominations_nomination.nominee_id
+WHERE nominations_nomination.id = %s"""
+
+
+def lock_for_review(nomination: Nomination | int) -> Nomination:
+    """The nomination under review, locked, with `award`, `nominee` and `held`, in one statement."""
+    pk = nomination.pk if isinstance(nomination, Nomination) else nomination
+    lock = " FOR UPDATE OF nominations_nomination" if connection.features.has_select_for_update_of else ""
+    found = rows.select((Nomination, AwardType, Nominee), REVIEW_LOCK + lock, [pk], extra=1)
+    if not found:
+        raise Nomination.DoesNotExist("Nomination matching query does not exist.")
+    nomination, nomination.award, nomination.nominee, held = found[0]
+    nomination.held = bool(held)
+    return nomination
 
 
 def _stages(nomination: Nomination, stage: Stage | int | None, *, required: bool) -> tuple[Stage | None, list[Stage]]:
@@ -79,22 +97,22 @@ ACTION_LABELS = {
 
 def _open(nomination: Nomination, route: list[routing.Stop], position: int, now) -> Stage:
     stop = route[position]
-    stage = Stage.objects.create(
+    stage = rows.insert(Stage(
         nomination=nomination, position=position, level=stop.level, org_unit_id=stop.unit, step=stop.step,
         opened_at=now, due_at=deadline_policy.due_at(now, stop.level, stop.step, nomination.award.code),
-    )
+    ))
     notification_services.stage_opened(nomination, org_unit_id=stage.org_unit_id, role=stage.role, due_at=stage.due_at)
     return stage
 
 
 def _close(stage: Stage, actor, outcome: str, comment: str, now) -> None:
     stage.closed_at, stage.closed_by, stage.outcome, stage.comment = now, actor, outcome, comment
-    stage.save(update_fields=["closed_at", "closed_by", "outcome", "comment"])
+    rows.update(stage, "closed_at", "closed_by", "outcome", "comment")
 
 
 def _save(nomination: Nomination, now, *fields: str) -> None:
     nomination.updated_at = now
-    nomination.save(update_fields=["status", "updated_at", *fields])
+    rows.update(nomination, "status", "updated_at", *fields)
 
 
 def _record(action, actor, nomination, before, stage, comment="", **data):
@@ -185,7 +203,7 @@ def approve_nomination(
     """`vote` = {"members", "present", "votes_for", "minutes": Document id}: required at a DECIDE step whose
     level's council must vote (workflows.council)."""
     with transaction.atomic():
-        nomination = lock_nomination(nomination, REVIEW_READS, held=rules.held_q())
+        nomination = lock_for_review(nomination)
         current, stages = _stages(nomination, stage, required=True)
         lifecycle = NominationLifecycle(nomination, current)
         _authorize(lifecycle, "approve", actor)
@@ -224,7 +242,7 @@ def return_nomination(
     comment: str = "",
 ) -> Nomination:
     with transaction.atomic():
-        nomination = lock_nomination(nomination, REVIEW_READS)
+        nomination = lock_for_review(nomination)
         current, stages = _stages(nomination, stage, required=True)
         lifecycle = NominationLifecycle(nomination, current)
         _authorize(lifecycle, "return_", actor)
@@ -250,7 +268,7 @@ def reject_nomination(
     comment: str = "",
 ) -> Nomination:
     with transaction.atomic():
-        nomination = lock_nomination(nomination, REVIEW_READS)
+        nomination = lock_for_review(nomination)
         current, stages = _stages(nomination, stage, required=True)
         lifecycle = NominationLifecycle(nomination, current)
         _authorize(lifecycle, "reject", actor)

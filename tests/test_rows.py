@@ -1,0 +1,91 @@
+"""rows: one statement built once per model, with the values converted as the ORM converts them both ways."""
+
+import datetime
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+import rows
+from audit.models import Event
+from nominations.models import Nomination
+from notifications.models import Kind, Notification
+from roles.models import OrgUnit
+from workflows.actions.review import lock_for_review
+from workflows.models import Stage
+from workflows.selectors import open_stage, stages_of
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(instance):
+    return {field.attname: getattr(instance, field.attname) for field in type(instance)._meta.concrete_fields}
+
+
+def test_select_reads_what_the_orm_reads(in_review):
+    # a nomination with a route (JSON), dates and times (aware), foreign keys; its stage with its unit
+    stored = Nomination.objects.get(pk=in_review.pk)
+    [(nomination, award)] = rows.select(
+        (Nomination, type(stored.award)),
+        " FROM nominations_nomination JOIN nominations_awardtype ON nominations_awardtype.id = "
+        "nominations_nomination.award_id WHERE nominations_nomination.id = %s", [in_review.pk])
+    assert _fields(nomination) == _fields(stored) and nomination.route and nomination.submitted_at.tzinfo
+    assert _fields(award) == _fields(stored.award)
+    assert not nomination._state.adding and nomination._state.db == "default"
+    stages = stages_of(stored)
+    assert [s.pk for s in stages] == list(Stage.objects.filter(nomination=stored).values_list("pk", flat=True))
+    assert len(stages) == 2 and stages[0].closed_at.tzinfo and stages[1].closed_at is None
+    for stage in stages:
+        assert _fields(stage) == _fields(Stage.objects.get(pk=stage.pk))
+        assert _fields(stage.org_unit) == _fields(OrgUnit.objects.get(pk=stage.org_unit_id))
+
+
+def test_select_returns_the_extra_columns_as_they_are(in_review):
+    found = rows.select((Nomination,), ", 40 + 2 FROM nominations_nomination WHERE id = %s", [in_review.pk], extra=1)
+    assert [(n.pk, extra) for n, extra in found] == [(in_review.pk, 42)]
+    assert rows.select((Nomination,), " FROM nominations_nomination WHERE id = %s", [0]) == []
+
+
+def test_insert_numbers_the_row_and_sets_what_save_would(in_review, users):
+    # an automatic key is read back; auto_now_add is filled in, as save() fills it in
+    note = rows.insert(Notification(user=users["unit_head"], kind=Kind.RETURNED, nomination=in_review, title="T"))
+    stored = Notification.objects.get(pk=note.pk)
+    assert note.pk and not note._state.adding and note.created_at is not None
+    assert _fields(stored) == _fields(note)
+
+
+def test_insert_keeps_a_key_given_by_the_caller(users):
+    # the audit event numbers its rows itself (seq)
+    at = timezone.now().replace(microsecond=0)
+    with transaction.atomic():
+        event = rows.insert(Event(seq=10_001, at=at, action="test.rows", data={"n": [1, "hai"]}, prev_hash="0" * 64,
+                                  hash="1" * 64))
+    assert event.seq == 10_001
+    stored = Event.objects.get(seq=10_001)
+    assert stored.at == at and stored.data == {"n": [1, "hai"]} and stored.action == "test.rows"
+
+
+def test_update_writes_the_named_fields_and_no_other(in_review):
+    stage = open_stage(in_review)
+    closed = timezone.now()
+    stage.closed_at, stage.outcome, stage.comment = closed, "approved", "Đã xem."
+    stage.due_at = closed + datetime.timedelta(days=99)  # changed in memory, not named: not written
+    rows.update(stage, "closed_at", "outcome", "comment")
+    stored = Stage.objects.get(pk=stage.pk)
+    assert (stored.closed_at, stored.outcome, stored.comment) == (closed, "approved", "Đã xem.")
+    assert stored.due_at != stage.due_at
+
+
+def test_the_review_lock_reads_the_award_the_nominee_and_the_hold(in_review, users):
+    from nominations.models import Hold, HoldReason
+
+    with transaction.atomic():
+        nomination = lock_for_review(in_review.pk)
+    assert nomination.award.code == in_review.award.code and nomination.nominee.name == in_review.nominee.name
+    assert nomination.held is False
+    Hold.objects.create(nominee=in_review.nominee, reason=HoldReason.DISCIPLINE, placed_by=users["admin"],
+                        file="holds/x.pdf", original_name="x.pdf", sha256="0" * 64)
+    with transaction.atomic():
+        assert lock_for_review(in_review).held is True
+    with pytest.raises(Nomination.DoesNotExist), transaction.atomic():
+        lock_for_review(0)
