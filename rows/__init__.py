@@ -1,7 +1,8 @@
 """Rows read and written in one statement whose SQL text is built once from the models' own fields.
 
 The ORM builds and compiles every query on every call, and that was most of an approval's time (docs/benchmarks.md,
-round 6). The review actions' hot path uses these instead. Values still go through the fields, both ways:
+round 6). The actions' stage and nomination writes, the reviews' lock and stages reads, the audit's append, the
+notice's INSERT and the calendar's overrides use these instead. Values still go through the fields, both ways:
 `pre_save` and `get_db_prep_save` on the way in, as `save()` does, and the ORM's converters on the way out, as a
 queryset does. Nothing here sends a signal (no model written here has a receiver). Foundation: imports nothing
 of ours.

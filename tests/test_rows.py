@@ -89,3 +89,11 @@ def test_the_review_lock_reads_the_award_the_nominee_and_the_hold(in_review, use
         assert lock_for_review(in_review).held is True
     with pytest.raises(Nomination.DoesNotExist), transaction.atomic():
         lock_for_review(0)
+
+
+def test_no_model_written_through_rows_has_a_save_signal_receiver():
+    # rows writes without Model.save(), so it sends no pre_save/post_save: a receiver added later would be skipped
+    from django.db.models.signals import post_save, pre_save
+
+    for model in (Stage, Nomination, Event, Notification):
+        assert not pre_save.has_listeners(model) and not post_save.has_listeners(model), model
