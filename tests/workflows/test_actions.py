@@ -220,6 +220,30 @@ def test_every_readers_list_is_in_last_change_order(draft_factory, users, django
         assert len(rows) == len(listed), reader
 
 
+def test_a_counted_list_collects_its_scope_once_for_the_count_and_the_page(
+        draft_factory, users, monkeypatch, django_assert_num_queries):
+    from workflows import selectors
+    from workflows.selectors import IdsFirst, count_capped, nomination_list
+
+    made = [draft_factory(name=f"Đếm {i}") for i in range(5)]
+    reader = users["unit_head"]
+    listed = list(nomination_list(reader).values_list("pk", flat=True))
+    assert set(listed) >= {n.pk for n in made}
+    counted = count_capped(nomination_list(reader))
+    rows = IdsFirst(nomination_list(reader))
+    # the count reads the ids in list order (one query), and a page within them reads only its rows
+    with django_assert_num_queries(1):
+        assert count_capped(rows) == len(listed) == counted
+    with django_assert_num_queries(1):
+        assert [n.pk for n in rows[2:4]] == listed[2:4]
+    # above the cap the count says "more than", and a page past the ids read reads its own ids first
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    capped = IdsFirst(nomination_list(reader))
+    assert len(capped) == 3 and capped.head == listed[:3]
+    with django_assert_num_queries(2):
+        assert [n.pk for n in capped[3:5]] == listed[3:5]
+
+
 def test_an_inspector_reads_what_passes_through_the_subtree_and_a_single_read_agrees_with_the_list(
         draft_factory, users, org_tree):
     from workflows.models import Stage
