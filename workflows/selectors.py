@@ -29,13 +29,13 @@ COUNT_CAP = 10_000
 security_log = logging.getLogger("security")
 
 
-def count_capped(rows: "QuerySet | IdsFirst") -> int:
+def count_capped(listed: "QuerySet | IdsFirst") -> int:
     """How many rows, counting no further than COUNT_CAP + 1: a national scope of 100,000 nominations costs ten
     thousand index entries, not all of them. Above COUNT_CAP reads "more than COUNT_CAP" (pages and API). An
     IdsFirst counts the ids it reads for its pages."""
-    if isinstance(rows, IdsFirst):
-        return len(rows)
-    return rows.order_by()[: COUNT_CAP + 1].count()
+    if isinstance(listed, IdsFirst):
+        return len(listed)
+    return listed.order_by()[: COUNT_CAP + 1].count()
 
 
 def inbox(user) -> QuerySet[Stage]:
@@ -157,12 +157,13 @@ class IdsFirst:
         return len(self.head)
 
     def __getitem__(self, window: slice) -> list[Nomination]:
-        if self.head is not None and (window.stop or 0) <= COUNT_CAP:
-            ids = self.head[window]
+        head = self.head
+        if head is not None and (len(head) <= COUNT_CAP or (window.stop is not None and window.stop <= len(head))):
+            ids = head[window]  # the head is the whole list, or the window ends within it
         else:
             ids = list(self.nominations.values_list("pk", flat=True)[window])
-        rows = Nomination.objects.select_related(*ROW_READS).in_bulk(ids)  # the ids come from the reader's scope
-        return [rows[pk] for pk in ids]
+        found = Nomination.objects.select_related(*ROW_READS).in_bulk(ids)  # the ids come from the reader's scope
+        return [found[pk] for pk in ids]
 
 
 def _code(value) -> str:
