@@ -35,7 +35,7 @@ def record(
     obj: the model instance acted on. org_unit: anything with `.code` and `.path` (where it happened).
     data: JSON-able extras (dates, Decimals and UUIDs become strings; floats are refused, see normalise_data).
     Appends are serialized (an advisory lock on PostgreSQL, the IMMEDIATE write lock on SQLite), so seq is
-    gapless and in commit order, and the chain never forks. At most three statements: lock, read head, insert.
+    gapless and in commit order, and the chain never forks. Two statements: lock and read the head, insert.
     """
     using = router.db_for_write(Event)
     connection = connections[using]
@@ -83,8 +83,9 @@ def _refuse_float(text: str):
 def _next_link(connection) -> tuple[int, str]:
     """(seq, prev_hash) for the next event, holding the append lock until the transaction ends."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK_KEY])
-        cursor.execute("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+        if connection.vendor == "postgresql":  # the lock, then the head as committed (migration 0003)
+            cursor.execute("SELECT head_seq, head_hash FROM audit_head_locked(%s)", [APPEND_LOCK_KEY])
+        else:
+            cursor.execute("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
         head = cursor.fetchone()
     return (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
