@@ -5,6 +5,7 @@ stored hash of the event before it, whose own hash the previous stretch checks, 
 every hash and every link exactly as one pass would.
 """
 
+import contextlib
 import hashlib
 import json
 import multiprocessing
@@ -83,17 +84,23 @@ def iter_events(
 
 
 def _rows(where: str, params: list, seen: int) -> Iterator[tuple]:
-    """Raw rows (COLUMNS) with seq > seen, ascending, PAGE_SIZE a query (keyset: memory stays flat)."""
+    """Raw rows (COLUMNS) with seq > seen, ascending, PAGE_SIZE a query (keyset: memory stays flat).
+
+    The next page is asked for before this one is handed out. On PostgreSQL the query goes out at once (psycopg's
+    pipeline mode), so the server reads that page while the caller checks this one."""
     # Only constants and placeholders are formatted in; every value goes through params.
     sql = f"SELECT {SELECT_LIST} FROM audit_event WHERE seq > %s{where} ORDER BY seq LIMIT {PAGE_SIZE}"  # noqa: S608
-    with _connection().cursor() as cursor:
-        while True:
-            cursor.execute(sql, [seen, *params])
-            rows = cursor.fetchall()
+    connection = _connection()
+    connection.ensure_connection()
+    ahead = connection.connection.pipeline() if connection.vendor == "postgresql" else contextlib.nullcontext()
+    with connection.cursor() as cursor, ahead:
+        cursor.execute(sql, [seen, *params])
+        rows = cursor.fetchall()
+        while len(rows) == PAGE_SIZE:
+            cursor.execute(sql, [rows[-1][0], *params])
             yield from rows
-            if len(rows) < PAGE_SIZE:
-                return
-            seen = rows[-1][0]
+            rows = cursor.fetchall()
+        yield from rows
 
 
 def _moment(day: date | datetime) -> datetime:
