@@ -1,5 +1,6 @@
 """`manage.py bench`: build a national data set in the bench's own database, measure, report (see bench/)."""
 
+import warnings
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -35,7 +36,9 @@ class Command(BaseCommand):
                              say=say)
         except Refused as error:
             raise CommandError(str(error)) from error
-        with override_settings(DEBUG=False):  # as production runs: no query log kept per statement
+        with override_settings(DEBUG=False), warnings.catch_warnings():  # as production runs: no query log
+            # WhiteNoise warns that a checkout has no collected static root; the bench requests no static file.
+            warnings.filterwarnings("ignore", "No directory at", UserWarning)
             result = run(scale=options["scale"], approvals=options["approvals"], repeat=options["repeat"],
                          processes=options["processes"], say=say)
         output = options["output"] or default_output(connection.vendor, options["scale"])
