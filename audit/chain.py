@@ -75,12 +75,13 @@ def iter_events(
         conditions.append("seq <= %s")
         params.append(last)
     where = "".join(f" AND {condition}" for condition in conditions)
-    for row in _rows(where, params, first - 1):
-        event = dict(zip(COLUMNS, row, strict=True))
-        event["at"] = format_timestamp(datetime.fromisoformat(event["at"]))
-        if isinstance(event["data"], str):
-            event["data"] = json.loads(event["data"])
-        yield event
+    with contextlib.closing(_rows(where, params, first - 1)) as rows:  # closed when this generator is
+        for row in rows:
+            event = dict(zip(COLUMNS, row, strict=True))
+            event["at"] = format_timestamp(datetime.fromisoformat(event["at"]))
+            if isinstance(event["data"], str):
+                event["data"] = json.loads(event["data"])
+            yield event
 
 
 def _rows(where: str, params: list, seen: int) -> Iterator[tuple]:
@@ -238,7 +239,7 @@ def _check(first: int, last: int | None, after: tuple[int, str], expect_head, pr
     prev_seq, prev_hash = after
     checked, every = 0, verify_export.PROGRESS_EVERY
     rows = _rows(" AND seq <= %s" if last is not None else "", [last] if last is not None else [], first - 1)
-    rest = None
+    passed = False
     for (seq, at, actor_id, actor_name, behalf_id, behalf_name, action, object_type, object_id, org_unit,
          org_path, from_status, to_status, comment, data, link, stored) in rows:
         moment = _fast_at(at)
@@ -263,13 +264,14 @@ def _check(first: int, last: int | None, after: tuple[int, str], expect_head, pr
         if progress is not None and checked % every == 0:
             progress(checked)
     else:
-        rest = iter(())  # every event passed
+        passed = True  # every event passed
     rows.close()
-    # What is left goes through the full check (from the row that did not pass), which also builds the result.
+    # What is left goes through the full check (from the row that did not pass), which also builds the result. Its
+    # reader is closed however early the check stops (on PostgreSQL it may have a page asked for).
     remaining = expect_head if expect_seq is not None and expect_seq > prev_seq else None
-    if rest is None:
-        rest = iter_events(first=prev_seq + 1, last=last)
-    result = check_chain(rest, expect_head=remaining, after=(prev_seq, prev_hash), locate_hash=_locate_hash,
-                         progress=None if progress is None else lambda n: progress(checked + n))
+    rest = contextlib.nullcontext(()) if passed else contextlib.closing(iter_events(first=prev_seq + 1, last=last))
+    with rest as events:
+        result = check_chain(events, expect_head=remaining, after=(prev_seq, prev_hash), locate_hash=_locate_hash,
+                             progress=None if progress is None else lambda n: progress(checked + n))
     return replace(result, events_checked=checked + result.events_checked)
 

@@ -4,6 +4,7 @@ found at its seq on either side of a page boundary."""
 
 import pytest
 from django.db import connection
+from psycopg.pq import PipelineStatus
 
 from audit import chain
 from audit.chain import iter_events, verify_chain
@@ -39,3 +40,6 @@ def test_a_change_is_found_at_its_seq_on_either_side_of_a_page_boundary(six_even
     # when the log is verified, then the break is reported at that event
     result = verify_chain()
     assert not result.ok and result.first_bad_seq == seq and result.problem == "changed"
+    # and on PostgreSQL the connection is out of pipeline mode again, though the check stopped with a page asked for
+    if connection.vendor == "postgresql":
+        assert connection.connection.pgconn.pipeline_status == PipelineStatus.OFF
