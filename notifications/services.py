@@ -6,7 +6,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -83,11 +83,9 @@ def stage_opened(nomination, *, org_unit_id: int, role: str, due_at) -> None:
     """Tell whoever may act on the new stage (the role's permission at the unit, as the actions check it) that a
     nomination waits for them: one query for the recipients and the unit's name, one INSERT."""
     from roles.models import OrgUnit
-    from roles.permissions import codename
+    from roles.selectors import role_holders
 
-    with connection.cursor() as cursor:  # every forward asks this: plain SQL, no query to build (rows)
-        cursor.execute(ROLE_HOLDERS, [org_unit_id, codename(role)])
-        found = cursor.fetchall()
+    found = role_holders(org_unit_id, role)
     if not found:
         return
     unit = OrgUnit(code=found[0][2], name=found[0][3])
@@ -96,12 +94,3 @@ def stage_opened(nomination, *, org_unit_id: int, role: str, due_at) -> None:
          title=_("Hồ sơ chờ xử lý: %(n)s") % {"n": nomination},
          body=_("Hồ sơ “%(n)s” đang chờ %(u)s xử lý, hạn %(due)s.") % {"n": nomination, "u": unit, "due": due})
 
-
-# Who holds a role's permission at a unit (active users), and the unit's code and name.
-ROLE_HOLDERS = """SELECT auth_user.id, auth_user.email, roles_orgunit.code, roles_orgunit.name
-FROM roles_orgunituserpermission
-JOIN auth_permission ON auth_permission.id = roles_orgunituserpermission.permission_id
-JOIN auth_user ON auth_user.id = roles_orgunituserpermission.user_id
-JOIN roles_orgunit ON roles_orgunit.id = roles_orgunituserpermission.content_object_id
-WHERE roles_orgunituserpermission.content_object_id = %s AND auth_permission.codename = %s AND auth_user.is_active
-ORDER BY auth_user.id"""
