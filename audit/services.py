@@ -82,10 +82,8 @@ def _refuse_float(text: str):
 
 def _next_link(connection) -> tuple[int, str]:
     """(seq, prev_hash) for the next event, holding the append lock until the transaction ends."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # the lock, then the head as committed (migration 0003)
-            cursor.execute("SELECT head_seq, head_hash FROM audit_head_locked(%s)", [APPEND_LOCK_KEY])
-        else:
-            cursor.execute("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
-        head = cursor.fetchone()
-    return (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+    if connection.vendor == "postgresql":  # the lock, then the head as committed (migration 0003)
+        head = rows.fetch("SELECT head_seq, head_hash FROM audit_head_locked(%s)", [APPEND_LOCK_KEY], connection.alias)
+    else:
+        head = rows.fetch("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1", [], connection.alias)
+    return (head[0][0] + 1, head[0][1]) if head else (1, GENESIS_HASH)

@@ -2,9 +2,10 @@
 
 import datetime
 
-from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
+
+import rows
 
 from .models import Level, OrgUnit, OrgUnitUserPermission, Role
 from .permissions import ROLE_BY_CODENAME, codename
@@ -28,10 +29,10 @@ def roles_held(user, day: datetime.date | None = None) -> dict[str, list[tuple[i
     memo = getattr(user, "roles_memo", None)
     if memo is not None and day in memo:
         return memo[day]
-    rows = OrgUnit.objects.valid_on(day).filter(
+    grants = OrgUnit.objects.valid_on(day).filter(
         orgunituserpermission__user=user, orgunituserpermission__permission__codename__in=ROLE_BY_CODENAME
     ).values_list("pk", "path", "orgunituserpermission__permission__codename")
-    for pk, path, name in rows:
+    for pk, path, name in grants:
         held.setdefault(ROLE_BY_CODENAME[name], []).append((pk, path))
     if memo is not None:
         memo[day] = held
@@ -43,9 +44,7 @@ def holds_role_at(user, role: str, unit: OrgUnit, day: datetime.date | None = No
     query on guardian's table."""
     if not user or not user.is_authenticated or not unit.is_valid_on(day or timezone.localdate()):
         return False
-    with connection.cursor() as cursor:  # every action asks this: plain SQL, no query to build (rows)
-        cursor.execute(HOLDS_ROLE_AT, [user.pk, unit.pk, codename(role)])
-        return cursor.fetchone() is not None
+    return bool(rows.fetch(HOLDS_ROLE_AT, [user.pk, unit.pk, codename(role)]))  # every action asks: plain SQL
 
 
 HOLDS_ROLE_AT = """SELECT 1 FROM roles_orgunituserpermission
@@ -57,9 +56,7 @@ AND auth_permission.codename = %s LIMIT 1"""
 def role_holders(unit_id: int, role: str) -> list[tuple[int, str, str, str]]:
     """(user id, e-mail, the unit's code, the unit's name) of every active user holding `role` at the unit, by
     user id: the grant holds_role_at checks, in one statement (every forward asks whom to tell)."""
-    with connection.cursor() as cursor:
-        cursor.execute(ROLE_HOLDERS, [unit_id, codename(role)])
-        return cursor.fetchall()
+    return rows.fetch(ROLE_HOLDERS, [unit_id, codename(role)])
 
 
 ROLE_HOLDERS = """SELECT auth_user.id, auth_user.email, roles_orgunit.code, roles_orgunit.name

@@ -6,11 +6,16 @@ notice's INSERT and the calendar's overrides use these instead. Values still go 
 `pre_save` and `get_db_prep_save` on the way in, as `save()` does, and the ORM's converters on the way out, as a
 queryset does. Nothing here sends a signal (no model written here has a receiver). Foundation: imports nothing
 of ours.
+
+Every statement here goes through the connection's kept cursor (`_cursor`): Django makes a new cursor for each
+`connection.cursor()`, and on PostgreSQL that cost a third of a plain statement's CPU (docs/benchmarks.md, round
+8). The cursor still is Django's, so its errors are Django's and `execute_wrapper`s see every statement.
 """
 
+from contextlib import contextmanager
 from functools import cache
 
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Model
 
 
@@ -20,7 +25,7 @@ def select(models: tuple[type[Model], ...], tail: str, params, extra: int = 0) -
     with more columns (`, EXISTS (…)`) before FROM."""
     connection = connections[router.db_for_read(models[0])]
     prefix, shapes = _select_sql(models, connection.vendor)
-    with connection.cursor() as cursor:
+    with _cursor(connection) as cursor:
         cursor.execute(prefix + tail, params)
         found = cursor.fetchall()
     out = []
@@ -41,7 +46,7 @@ def update(instance: Model, *names: str) -> None:
     connection = connections[router.db_for_write(type(instance))]
     sql, fields = _update_sql(type(instance), names, connection.vendor)
     params = [field.get_db_prep_save(field.pre_save(instance, False), connection) for field in fields]
-    with connection.cursor() as cursor:
+    with _cursor(connection) as cursor:
         cursor.execute(sql, [*params, instance.pk])
 
 
@@ -53,12 +58,43 @@ def insert(instance: Model) -> Model:
     returning = connection.features.can_return_columns_from_insert
     sql, fields = _insert_sql(model, connection.vendor, returning)
     params = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
-    with connection.cursor() as cursor:
+    with _cursor(connection) as cursor:
         cursor.execute(sql, params)
         if _automatic(model):
             instance.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
     instance._state.adding, instance._state.db = False, alias
     return instance
+
+
+def fetch(sql: str, params, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+    """The rows of one plain statement (SQL written by hand, for the few that every action runs)."""
+    with _cursor(connections[using]) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@contextmanager
+def _cursor(connection):
+    """The connection's kept cursor, made again when the connection is new. While queries are logged (DEBUG, or a
+    test capturing them) a fresh cursor each time instead, as Django's debug cursor records them. A statement that
+    fails, or whose caller fails before reading its rows, closes the kept cursor as a `with connection.cursor()`
+    would: SQLite cannot roll back to a savepoint while a statement of the cursor is still open."""
+    if connection.queries_logged:
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    if connection.connection is None:
+        connection.ensure_connection()
+    raw, cursor = connection.__dict__.get("_rows_cursor", (None, None))
+    if raw is not connection.connection:
+        cursor = connection.cursor()
+        connection._rows_cursor = (connection.connection, cursor)
+    try:
+        yield cursor
+    except BaseException:
+        del connection._rows_cursor
+        cursor.close()
+        raise
 
 
 @cache

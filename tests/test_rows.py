@@ -3,7 +3,8 @@
 import datetime
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import rows
@@ -97,3 +98,51 @@ def test_no_model_written_through_rows_has_a_save_signal_receiver():
 
     for model in (Stage, Nomination, Event, Notification):
         assert not pre_save.has_listeners(model) and not post_save.has_listeners(model), model
+
+
+@pytest.mark.django_db(transaction=True)
+def test_statements_share_the_connections_kept_cursor_until_the_connection_is_new():
+    # given two statements on one connection: one cursor serves both
+    assert rows.fetch("SELECT 1", []) == [(1,)]
+    kept = connection._rows_cursor[1]
+    assert rows.fetch("SELECT %s", [2]) == [(2,)] and connection._rows_cursor[1] is kept
+    # when the connection is closed (SQLite's in-memory test database stays open), the next statement runs on a
+    # cursor of the connection then open: a new one when the connection is new
+    before = connection.connection
+    connection.close()
+    assert rows.fetch("SELECT %s", [3]) == [(3,)]
+    assert connection._rows_cursor[0] is connection.connection
+    assert (connection._rows_cursor[1] is kept) == (connection.connection is before)
+
+
+def test_logged_queries_see_the_statements_of_the_kept_cursor(in_review):
+    rows.fetch("SELECT 1", [])  # the kept cursor exists, made while nothing was logged
+    with CaptureQueriesContext(connection) as captured:
+        lock_for_review(in_review.pk)
+        rows.fetch("SELECT %s", [7])
+    assert len(captured) == 2 and "FROM nominations_nomination" in captured[0]["sql"]
+
+
+def test_an_error_on_the_kept_cursor_is_djangos_and_the_next_statement_runs(in_review):
+    # given a second open stage for a nomination that has one (one_open_stage_per_nomination)
+    current = open_stage(in_review)
+    twin = Stage(nomination=in_review, position=current.position, level=current.level, org_unit=current.org_unit,
+                 step=current.step, opened_at=timezone.now())
+    # then the INSERT fails with Django's IntegrityError, and after the rollback the next statement runs
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.insert(twin)
+    assert rows.fetch("SELECT COUNT(*) FROM workflows_stage WHERE nomination_id = %s", [in_review.pk]) == [(2,)]
+
+
+def test_a_failure_before_the_rows_are_read_rolls_back_to_the_savepoint(users):
+    # given a fault raised after an INSERT ran but before its RETURNING row was read
+    def fail(execute, sql, params, many, context):
+        execute(sql, params, many, context)
+        raise RuntimeError("fault")
+
+    with pytest.raises(RuntimeError), transaction.atomic(), connection.execute_wrapper(fail):
+        rows.insert(Notification(user=users["unit_head"], kind=Kind.RETURNED, title="t", body="b"))
+    # then the savepoint rolled back (SQLite refuses while the cursor's statement is open): nothing is left of it,
+    # and the connection takes the next statement
+    assert not connection.needs_rollback
+    assert rows.fetch("SELECT COUNT(*) FROM notifications_notification", []) == [(0,)]
