@@ -119,6 +119,32 @@ def approvals(items) -> dict:
     return _rate(len(items), started, cpu)
 
 
+def interleaved(approve_items, floor_items, rounds: int, warm=()) -> tuple[dict, dict, float]:
+    """(the approvals, the floor, the ratio), measured in `rounds` rounds of a slice of each, one after the other:
+    the speed of this shared machine drifts within minutes, so the action and its floor meet it in the same state.
+    Each rate is the median of its rounds (the total and every round are kept); the ratio is the median of the
+    rounds' ratios. First, uncounted, half of `warm` approved and half through the floor: a connection plans each
+    statement anew until its fifth run, and prepares it then (config/settings.py), as a server's long-lived
+    connection has long done."""
+    approvals(warm[::2])
+    floor(warm[1::2])
+    approve_items, floor_items = list(approve_items), list(floor_items)
+    rounds = max(1, min(rounds, len(approve_items), len(floor_items)))
+    measured = [(approvals(approve_items[i::rounds]), floor(floor_items[i::rounds])) for i in range(rounds)]
+    ratios = [f["per_second"] / a["per_second"] for a, f in measured]
+    return (_rounds([a for a, _ in measured]), {**_rounds([f for _, f in measured]), "statements": 4},
+            round(statistics.median(ratios), 2))
+
+
+def _rounds(measured: list[dict]) -> dict:
+    """Rounds' rates folded into one: the median round's rate, and the total count, time and CPU."""
+    rates = [m["per_second"] for m in measured]
+    count, seconds = sum(m["count"] for m in measured), sum(m["count"] / m["per_second"] for m in measured)
+    return {"count": count, "seconds": round(seconds, 3), "per_second": round(statistics.median(rates), 1),
+            "total_per_second": round(count / seconds, 1), "rounds": rates,
+            "cpu_seconds": round(sum(m["cpu_seconds"] for m in measured), 3)}
+
+
 def _rate(count, started, cpu, digits=1) -> dict:
     """count per wall-clock second, and the Python process's own CPU seconds (the machine is shared)."""
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -199,7 +225,7 @@ def floor(items) -> dict:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT setval(pg_get_serial_sequence('workflows_stage', 'id'), %s)", [stage_pk])
-    return {**result, "statements": 4}
+    return result
 
 
 # --- inbox and list latency --------------------------------------------------------------------------------

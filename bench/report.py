@@ -22,6 +22,10 @@ def table(result: dict) -> str:
         if isinstance(row, dict):
             lines.append(f"{name:<34} {row['per_second']:>9,.1f} /s  ({row['count']} in {row['seconds']} s, "
                          f"{row['cpu_seconds']} s CPU in this process)")
+            if "rounds" in row:
+                lines.append(f"{'':<34} median of {len(row['rounds'])} rounds: "
+                             f"{', '.join(f'{rate:,.1f}' for rate in row['rounds'])}; all together "
+                             f"{row['total_per_second']:,.1f} /s")
         else:
             lines.append(f"{name:<34} {row}")
     section("SQL statements per action (in its transaction + after commit: e-mail)")

@@ -12,6 +12,7 @@ from django.db import connection, connections
 
 from . import data, measure
 
+WARM_UP = 20  # approvals and floor's, before the single-process rounds
 TARGETS = {"approvals_per_second": 200, "parallel_speedup": 1.5, "approve_statements": 12, "floor_ratio": 4,
            "selector_p95_ms": 50, "page_p95_ms": 100, "verify_per_second": 100_000}
 
@@ -71,7 +72,7 @@ def environment(scale: int) -> dict:
             "python": platform.python_version(), "at": measure.stamp()}
 
 
-def run(*, scale: int, approvals: int, repeat: int, processes: int, say) -> dict:
+def run(*, scale: int, approvals: int, rounds: int, repeat: int, processes: int, say) -> dict:
     env = environment(scale)
     say(f"Building {scale:,} nominations on {env['version']} ({env['durability']}), {env['cores']} cores.")
     memory = {}
@@ -94,13 +95,13 @@ def run(*, scale: int, approvals: int, repeat: int, processes: int, say) -> dict
 
     count = max(1, min(approvals, len(world.forward) // 3))
     pool = world.forward
-    say(f"Approvals: {count} single-process, then the floor ...")
-    result["approvals"] = {"single process": measure.approvals(pool[:count])}
+    say(f"Approvals: {count} single-process and {count} of the floor, in {rounds} rounds of each in turn ...")
+    warm = pool[3 * count:3 * count + WARM_UP]
+    single, floor, ratio = measure.interleaved(pool[:count], pool[count:2 * count], rounds, warm)
+    result["approvals"] = {"single process": single, "floor (bare SQL)": floor,
+                           "warm-up (not counted)": f"{len(warm[::2])} approvals, {len(warm[1::2])} of the floor"}
     memory["approvals: process maxrss"] = _maxrss_mib()
-    result["approvals"]["floor (bare SQL)"] = floor = measure.floor(pool[count:2 * count])
-    single = result["approvals"]["single process"]
-    ratio = round(floor["per_second"] / single["per_second"], 2)
-    result["approvals"]["ratio to floor"] = f"{ratio}× the floor's time per approval"
+    result["approvals"]["ratio to floor"] = f"{ratio}× the floor's time per approval (median of the rounds)"
     result["floor_ratio"] = ratio
     if connection.vendor == "postgresql" and processes > 1:
         say(f"Approvals: {count} with {processes} processes ...")

@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from audit import chain
@@ -25,7 +25,14 @@ def test_bench_at_scale_200_writes_every_figure(tmp_path):
     assert result["data"]["nominations"] == 200 and result["data"]["events"] >= 200 * 9
     single = result["approvals"]["single process"]
     assert single["count"] == 5 and single["per_second"] > 0
-    assert result["approvals"]["floor (bare SQL)"]["per_second"] > 0 and result["floor_ratio"] > 0
+    floor = result["approvals"]["floor (bare SQL)"]
+    assert floor["count"] == 5 and floor["per_second"] > 0 and result["floor_ratio"] > 0
+    # after an uncounted warm-up, five rounds of one approval and one floor's each, in turn; the figure is the median
+    # round's
+    assert result["approvals"]["warm-up (not counted)"].endswith(" of the floor")
+    for row in (single, floor):
+        assert len(row["rounds"]) == 5 and row["per_second"] == sorted(row["rounds"])[2]
+        assert min(row["rounds"]) <= row["total_per_second"] <= max(row["rounds"])
     parallel = result["approvals"]["2 processes"]
     if connection.vendor == "postgresql":
         assert parallel["count"] == 5 and parallel["per_second"] > 0
@@ -55,6 +62,15 @@ def test_bench_at_scale_200_writes_every_figure(tmp_path):
     assert all(value > 0 for value in result["memory"].values())
     assert "approvals/s single process" in result["targets"]
     assert chain.verify_chain().ok  # the bench's approvals and floor kept the chain whole
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"scale": 49}, "--scale must be at least 50."),
+    ({"scale": 200, "rounds": 0}, "--rounds must be at least 1."),
+])
+def test_bench_refuses_bad_sizes_before_touching_a_database(options, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("bench", in_place=True, **options)
 
 
 @pytest.fixture

@@ -19,6 +19,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=100_000, help="nominations (about 10 audit events each)")
         parser.add_argument("--approvals", type=int, default=500, help="approvals per approval measurement")
+        parser.add_argument("--rounds", type=int, default=5,
+                            help="rounds the single-process approvals and the floor take turns in (median reported)")
         parser.add_argument("--repeat", type=int, default=30, help="requests per latency measurement")
         parser.add_argument("--processes", type=int, default=4, help="worker processes (PostgreSQL)")
         parser.add_argument("--output", type=Path, help="JSON file (default var/bench/bench-<db>-<scale>.json)")
@@ -30,6 +32,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["scale"] < 50:
             raise CommandError("--scale must be at least 50.")
+        if options["rounds"] < 1:
+            raise CommandError("--rounds must be at least 1.")
         say = self.stdout.write
         try:
             prepare_database(sqlite_path=options["sqlite_path"], in_place=options["in_place"], yes=options["yes"],
@@ -39,8 +43,8 @@ class Command(BaseCommand):
         with override_settings(DEBUG=False), warnings.catch_warnings():  # as production runs: no query log
             # WhiteNoise warns that a checkout has no collected static root; the bench requests no static file.
             warnings.filterwarnings("ignore", "No directory at", UserWarning)
-            result = run(scale=options["scale"], approvals=options["approvals"], repeat=options["repeat"],
-                         processes=options["processes"], say=say)
+            result = run(scale=options["scale"], approvals=options["approvals"], rounds=options["rounds"],
+                         repeat=options["repeat"], processes=options["processes"], say=say)
         output = options["output"] or default_output(connection.vendor, options["scale"])
         report.write(result, output)
         say(report.table(result))
