@@ -124,8 +124,8 @@ def interleaved(approve_items, floor_items, rounds: int, warm=()) -> tuple[dict,
     the speed of this shared machine drifts within minutes, so the action and its floor meet it in the same state.
     Each rate is the median of its rounds (the total and every round are kept); the ratio is the median of the
     rounds' ratios. First, uncounted, half of `warm` approved and half through the floor: a connection plans each
-    statement anew until its fifth run, and prepares it then (config/settings.py), as a server's long-lived
-    connection has long done."""
+    statement anew until its fifth run, and prepares it then (config/settings.py), as a connection that lives
+    (`CONN_MAX_AGE` > 0) has long done; the bench's one connection lives throughout."""
     approvals(warm[::2])
     floor(warm[1::2])
     approve_items, floor_items = list(approve_items), list(floor_items)

@@ -83,9 +83,10 @@ def _cursor(connection):
         with connection.cursor() as cursor:
             yield cursor
         return
+    connection.close_if_health_check_failed()  # what Django's cursor() does first, then the connection
     if connection.connection is None:
         connection.ensure_connection()
-    raw, cursor = connection.__dict__.get("_rows_cursor", (None, None))
+    raw, cursor = getattr(connection, "_rows_cursor", (None, None))
     if raw is not connection.connection:
         cursor = connection.cursor()
         connection._rows_cursor = (connection.connection, cursor)

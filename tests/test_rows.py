@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -146,3 +146,16 @@ def test_a_failure_before_the_rows_are_read_rolls_back_to_the_savepoint(users):
     # and the connection takes the next statement
     assert not connection.needs_rollback
     assert rows.fetch("SELECT COUNT(*) FROM notifications_notification", []) == [(0,)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_on_the_kept_cursor_runs_the_connections_health_check_first(monkeypatch):
+    # given a kept cursor, and a connection due for its health check (CONN_HEALTH_CHECKS) that it fails
+    wrapper = connections["default"]
+    rows.fetch("SELECT 1", [])
+    monkeypatch.setattr(wrapper, "health_check_enabled", True)
+    monkeypatch.setattr(wrapper, "health_check_done", False)
+    monkeypatch.setattr(type(wrapper), "is_usable", lambda self: False)
+    # then the next statement checks it first, as Django's cursor() does, and runs on the connection then open
+    assert rows.fetch("SELECT %s", [5]) == [(5,)]
+    assert wrapper.health_check_done and wrapper._rows_cursor[0] is wrapper.connection
