@@ -123,9 +123,10 @@ def interleaved(approve_items, floor_items, rounds: int, warm=()) -> tuple[dict,
     """(the approvals, the floor, the ratio), measured in `rounds` rounds of a slice of each, one after the other:
     the speed of this shared machine drifts within minutes, so the action and its floor meet it in the same state.
     Each rate is the median of its rounds (the total and every round are kept); the ratio is the median of the
-    rounds' ratios. First, uncounted, half of `warm` approved and half through the floor: a connection plans each
-    statement anew until its fifth run, and prepares it then (config/settings.py), as a connection that lives
-    (`CONN_MAX_AGE` > 0) has long done; the bench's one connection lives throughout."""
+    rounds' ratios. First, uncounted, half of `warm` approved and half through the floor: a new connection's
+    approvals reach their steady time only after 25-30 of them (its statements are prepared at their sixth run,
+    config/settings.py, and planned generically after five more), as a connection that lives (`CONN_MAX_AGE` > 0)
+    has long done; the bench's one connection lives throughout."""
     approvals(warm[::2])
     floor(warm[1::2])
     approve_items, floor_items = list(approve_items), list(floor_items)
