@@ -29,7 +29,7 @@ from audit.verify_export import (
     format_timestamp,
 )
 
-__all__ = ["VerifyResult", "head_seq", "iter_events", "verify_chain"]
+__all__ = ["VerifyResult", "head_seq", "iter_events", "stored_hash", "verify_after", "verify_chain"]
 
 COLUMNS = (*HASHED_FIELDS, "hash")
 # `at` is read as text and parsed here: on PostgreSQL that skips psycopg's (slow) Python timestamp loader.
@@ -146,6 +146,23 @@ def verify_chain(
     return result
 
 
+def verify_after(after: tuple[int, str], last: int | None = None) -> VerifyResult:
+    """Check only the events after `after` (seq, hash), up to `last`: each one's hash and its link to the one before.
+
+    The first event after must be chained to `after`'s hash as given (one verified earlier), so a change at or
+    before its seq is not looked at here: that is verify_chain's to find. One process, the rows after `after` only.
+    """
+    return _check(after[0] + 1, last, after, None, None)
+
+
+def stored_hash(seq: int) -> str | None:
+    """The hash stored for seq (None when there is no such event); one index lookup."""
+    with _connection().cursor() as cursor:
+        cursor.execute("SELECT hash FROM audit_event WHERE seq = %s", [seq])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def _can_fork() -> bool:
     """Workers need a committed log on a database they can reach: not inside a transaction, not in memory."""
     connection = _connection()
@@ -191,10 +208,7 @@ def _combine(results: Iterable[VerifyResult], progress) -> VerifyResult:
 def _link_before(first: int) -> tuple[int, str]:
     if first == 1:
         return 0, GENESIS_HASH
-    with _connection().cursor() as cursor:
-        cursor.execute("SELECT hash FROM audit_event WHERE seq = %s", [first - 1])
-        row = cursor.fetchone()
-    return first - 1, row[0] if row else ""
+    return first - 1, stored_hash(first - 1) or ""
 
 
 def _locate_hash(digest: str) -> int | None:

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from audit.verify_export import HASHED_FIELDS, format_timestamp
+from audit.verify_export import GENESIS_HASH, HASHED_FIELDS, format_timestamp
 
 
 class AppendOnlyError(Exception):
@@ -79,3 +79,32 @@ class Event(models.Model):
         fields = {name: getattr(self, name) for name in HASHED_FIELDS}
         fields["at"] = format_timestamp(self.at)
         return fields
+
+
+class VerifiedHead(models.Model):
+    """The last point of the chain found intact: one row (id 1), written only by audit.verification.
+
+    An on-demand check starts here (seq and its hash) and reads only the events after it; the full check from
+    the genesis (the background task, `manage.py audit_verify`) also looks at everything before it. A break the
+    full check finds is kept here (broken_seq, problem, message) and reported by every on-demand check until a
+    full check passes again: the point never moves past a break.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    seq = models.PositiveBigIntegerField(_("số thứ tự đã kiểm tra"), default=0)
+    hash = models.CharField(_("mã băm đã kiểm tra"), max_length=64, default=GENESIS_HASH)
+    verified_at = models.DateTimeField(_("thời điểm kiểm tra"), null=True)
+    full = models.BooleanField(_("do lần kiểm tra toàn bộ ghi"), default=False)
+    full_checked_at = models.DateTimeField(_("lần kiểm tra toàn bộ gần nhất"), null=True)
+    broken_seq = models.PositiveBigIntegerField(_("sai lệch từ số thứ tự"), null=True)
+    problem = models.CharField(_("loại sai lệch"), max_length=16, blank=True)
+    message = models.TextField(_("mô tả sai lệch"), blank=True)
+
+    class Meta:
+        db_table = "audit_verified_head"
+        verbose_name = _("điểm đã kiểm tra")
+        verbose_name_plural = _("điểm đã kiểm tra")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_verified_head_single_row")]
+
+    def __str__(self):
+        return f"#{self.seq} {self.hash[:12]}"

@@ -69,12 +69,25 @@ def event_hash(event: Mapping) -> str:
     return hashlib.sha256(canonical_bytes(event)).hexdigest()
 
 
+# The characters str.splitlines() splits on that JSON leaves as they are (it escapes the others, all below U+0020).
+_LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
 def export_line(event: Mapping) -> str:
-    """One JSON Lines record: the hashed fields, "v" and "hash" (no trailing newline)."""
+    """One JSON Lines record: the hashed fields, "v" and "hash" (no trailing newline).
+
+    U+0085, U+2028 and U+2029 are written as \\u0085, \\u2028, \\u2029, so the record is one line for every line
+    splitter (str.splitlines() splits on them). They can only occur inside strings, where the escape reads back as
+    the same character: what is hashed (canonical_bytes of the parsed fields) does not change.
+    """
     record = {name: event[name] for name in HASHED_FIELDS}
     record["v"] = SCHEMA_VERSION
     record["hash"] = event["hash"]
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    line = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    for char, escape in _LINE_BREAKS.items():
+        if char in line:
+            line = line.replace(char, escape)
+    return line
 
 
 def parse_head(text: str) -> tuple[int, str]:

@@ -202,7 +202,7 @@ def build(scale: int, say=print, seed: int = 7) -> World:
         if award.deciding_level == Level.PROVINCE:
             route += [(Level.PROVINCE, province, Step.APPRAISE), (Level.PROVINCE, province, Step.DECIDE)]
         created = base + timedelta(seconds=i * 40)
-        nominees.append((nominee_pk, "individual", f"Người được đề nghị {i}", "", leaf[0], ""))
+        nominees.append((nominee_pk, "individual", f"Người được đề nghị {i}", "", leaf[0]))
         history = []  # (action, actor, unit, from, to, data)
         submitted = status not in (Status.DRAFT,) and not (status == Status.WITHDRAWN and i % 2)
         # stages: closed ones then perhaps the open one
@@ -249,7 +249,7 @@ def build(scale: int, say=print, seed: int = 7) -> World:
             history.append(("withdraw", head, leaf, Status.DRAFT, Status.WITHDRAWN, {"reason": "Đề nghị ở đợt sau."}))
         decided = status == Status.AWARDED
         nominations.append((
-            pk, rnd.pk, award.pk, nominee_pk, leaf[0], f"Thành tích tiêu biểu số {i} trong phong trào.", "movement",
+            pk, rnd.pk, award.pk, nominee_pk, leaf[0], f"Thành tích tiêu biểu số {i} trong phong trào.", "", "movement",
             str(status), head, _dt(created), _dt(moment), _dt(created + timedelta(minutes=30)) if submitted else None,
             head if submitted else None, json.dumps(route_json if submitted else []),
             f"{pk}/2026/QĐ" if decided else "", moment.date() if decided else None,
@@ -262,9 +262,10 @@ def build(scale: int, say=print, seed: int = 7) -> World:
         opening += [("update", head, leaf, Status.DRAFT, Status.DRAFT, {"fields": ["achievement"]})] * padding
         events.append((pk, created, opening + history))
 
-    _insert("nominations_nominee", ["id", "kind", "name", "identity_number", "unit_id", "details"], nominees, progress)
+    _insert("nominations_nominee", ["id", "kind", "name", "identity_number", "unit_id"], nominees, progress)
     _insert("nominations_nomination", [
-        "id", "round_id", "award_id", "nominee_id", "submitting_unit_id", "achievement", "path", "status",
+        "id", "round_id", "award_id", "nominee_id", "submitting_unit_id", "achievement", "nominee_details", "path",
+        "status",
         "created_by_id", "created_at", "updated_at", "submitted_at", "submitted_by_id", "route", "decision_number",
         "decision_date", "decision_signer_id"], nominations, progress)
     _insert("workflows_stage", ["id", "nomination_id", "position", "level", "org_unit_id", "step", "opened_at",

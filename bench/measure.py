@@ -238,8 +238,8 @@ def api_available() -> bool:
     except Resolver404:
         return False
     try:
-        from rest_framework.authtoken.models import Token  # noqa: F401
-    except ImportError:
+        from knox.models import AuthToken  # noqa: F401
+    except (ImportError, RuntimeError):  # RuntimeError: knox installed but not in INSTALLED_APPS
         return False
     return True
 
@@ -275,10 +275,10 @@ def latency(readers: dict, repeat: int) -> dict:
             "list page": lambda c=page: _ok(c.get("/nominations/")),
         }
         if api:
-            from rest_framework.authtoken.models import Token
+            from knox.models import AuthToken
 
-            token, _ = Token.objects.get_or_create(user=user)
-            client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+            _, key = AuthToken.objects.create(user)  # expires after REST_KNOX["TOKEN_TTL"] = API_TOKEN_TTL
+            client = Client(HTTP_AUTHORIZATION=f"Token {key}")
             paths["inbox API"] = lambda c=client: _ok(c.get("/api/inbox/"))
             paths["list API"] = lambda c=client: _ok(c.get("/api/nominations/"))
         for name, fn in paths.items():

@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "guardian",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # before workflows, whose admin replaces knox's (workflows/admin.py)
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "audit",
@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.dberrors.DatabaseErrorMiddleware",
+    "config.admin_to_field.EmptyAdminToFieldMiddleware",  # the admin's `?_to_field=` is a 400, not Django's 500
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
@@ -121,7 +122,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username/IP before checking a password
     "django.contrib.auth.backends.ModelBackend",
-    "guardian.backends.ObjectPermissionBackend",
+    "roles.backends.RoleAssignmentBackend",  # has_perm("roles.decide_at", unit) from the assignment, at the moment
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -134,6 +135,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row, anonymous users hold no grants
+# guardian stays installed only for the old grant table (roles.OrgUnitUserPermission), which nothing reads or writes
+# any more: its backend would answer from that table, so it is not hooked (roles.backends answers instead).
+SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 
 # --- Language and time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -171,7 +175,7 @@ DEADLINE_REMIND_DAYS_BEFORE = int(os.environ.get("DEADLINE_REMIND_DAYS_BEFORE", 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",  # `Authorization: Token …`, kept as a digest, expiring (workflows/api/tokens.py)
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -181,7 +185,16 @@ REST_FRAMEWORK = {
     # A locked/unreachable database is a 503 (config.dberrors); everything else: workflows.api.exceptions.
     "EXCEPTION_HANDLER": "config.dberrors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],  # errors are JSON, even for a browser
+    # JSON only (a body nested too deep is a 400: workflows.api.parsers); the upload views add multipart and forms.
+    "DEFAULT_PARSER_CLASSES": ["workflows.api.parsers.JSONParser"],
+    # On-demand audit checks per user, the API and the page together (workflows.api.views.audit.VerifyThrottle).
+    # Counted in the default cache: per process unless CACHES names a shared one.
+    "DEFAULT_THROTTLE_RATES": {"audit_verify": os.environ.get("AUDIT_VERIFY_RATE", "6/min")},
 }
+# API tokens (django-rest-knox) live API_TOKEN_TTL_HOURS from their issue; they die earlier at a password change, at the
+# web logout and at POST /api/auth/logout/ or logout-all/ (workflows/api/tokens.py).
+API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "10")))
+REST_KNOX = {"TOKEN_TTL": API_TOKEN_TTL, "AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Thi đua - Khen thưởng API",
     "DESCRIPTION": "Nominations for commendation awards, their review route and the audit trail.",

@@ -12,3 +12,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("workflows.urls")),
 ]
+
+# A body over DATA_UPLOAD_MAX_MEMORY_SIZE (413) or with too many fields (400), refused before a view reads it.
+handler400 = "workflows.views.errors.bad_request"

@@ -178,17 +178,22 @@ class Nominee(models.Model):
     unit = models.ForeignKey(
         OrgUnit, verbose_name=_("đơn vị quản lý"), on_delete=models.PROTECT, related_name="nominees"
     )
-    details = models.TextField(_("thông tin thêm"), blank=True)
 
     class Meta:
         verbose_name = _("đối tượng khen thưởng")
         verbose_name_plural = _("đối tượng khen thưởng")
+        # A unit's own record of a person: an identity number typed elsewhere never reaches it. G3 still finds the
+        # same citizen across the country through the (kind, identity_number) index.
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "identity_number"], condition=~Q(identity_number=""), name="nominee_identity"
+                fields=["unit", "kind", "identity_number"], condition=~Q(identity_number=""),
+                name="nominee_identity_per_unit",
             ),
         ]
-        indexes = [models.Index(fields=["kind", "name", "unit"], name="nominee_natural_key")]
+        indexes = [
+            models.Index(fields=["kind", "name", "unit"], name="nominee_natural_key"),
+            models.Index(fields=["kind", "identity_number"], name="nominee_identity_key"),
+        ]
 
     def __str__(self):
         return self.name
@@ -225,6 +230,7 @@ class Nomination(models.Model):
     submitting_unit = models.ForeignKey(OrgUnit, verbose_name=_("đơn vị đề nghị"), on_delete=models.PROTECT,
                                         related_name="nominations")
     achievement = models.TextField(_("tóm tắt thành tích"))
+    nominee_details = models.TextField(_("thông tin thêm về đối tượng"), blank=True)
     path = models.CharField(_("diện đề nghị Bằng khen Thủ tướng"), max_length=12, choices=BkTtgPath.choices,
                             default=BkTtgPath.MOVEMENT)
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.DRAFT,
@@ -336,3 +342,38 @@ class Hold(models.Model):
     @property
     def is_active(self) -> bool:
         return self.cleared_at is None
+
+
+
+class DuplicateFlag(models.Model):
+    """G3 across scopes: two nominations of one citizen (same kind and identity number) for one achievement, from
+    units that cannot see each other's records. Neither proposer is told of the other, and neither wins by
+    submitting first: the flag waits in the inbox of the reviewers of `unit`, the lowest unit whose subtree holds
+    both, who choose the one to keep. Until then neither can be awarded; afterwards only the kept one can."""
+
+    first = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="+")
+    second = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("cấp đối chiếu"), on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    kept = models.ForeignKey(Nomination, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("căn cứ"), blank=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ trùng thành tích")
+        verbose_name_plural = _("hồ sơ trùng thành tích")
+        ordering = ["opened_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="one_flag_per_pair"),
+            models.CheckConstraint(condition=Q(first__lt=models.F("second")), name="flag_pair_ordered"),
+        ]
+        indexes = [models.Index(fields=["unit"], condition=Q(resolved_at__isnull=True), name="open_flag")]
+
+    def __str__(self):
+        return f"#{self.first_id} ~ #{self.second_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

@@ -3,6 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,7 @@ from .models import (
     BkTtgPath,
     Criterion,
     DocumentKind,
+    DuplicateFlag,
     Hold,
     Nomination,
     Round,
@@ -64,25 +66,85 @@ def check_window(round_: Round, day: datetime.date) -> None:
         )
 
 
-def check_no_double_award(nomination: Nomination) -> None:
-    """G3: one nominee, one achievement (movement and period), at most one award, nominations in progress included."""
-    rnd = nomination.round
-    other = (
-        Nomination.objects.filter(
-            nominee_id=nomination.nominee_id, status__in=LIVE_STATUSES, round__movement_id=rnd.movement_id,
-            round__period_start=rnd.period_start, round__period_end=rnd.period_end,
-        )
+def same_achievement(nomination: Nomination):
+    """G3's system view: the other nominations, anywhere in the country, that hold or may still win an award for
+    the same achievement (movement and period) of the same person: the same record, or the same citizen (kind and
+    identity number) recorded by another unit. Never shown as such to a reader (see check_no_double_award)."""
+    nominee = nomination.nominee
+    person = Q(nominee_id=nominee.pk)
+    if nominee.identity_number:
+        person |= Q(nominee__kind=nominee.kind, nominee__identity_number=nominee.identity_number)
+    same_period = Round.objects.filter(
+        pk=nomination.round_id, movement_id=OuterRef("round__movement_id"),
+        period_start=OuterRef("round__period_start"), period_end=OuterRef("round__period_end"))
+    return (
+        Nomination.objects.filter(person, Exists(same_period), status__in=LIVE_STATUSES)
         .exclude(pk=nomination.pk)
-        .select_related("award", "round")
-        .first()
+        .select_related("award", "round", "submitting_unit")
+        .order_by("pk")
     )
-    if other is not None:
-        raise ValidationError(
-            _("%(nominee)s đã có hồ sơ #%(id)s (%(award)s, %(status)s) cho cùng thành tích của đợt %(round)s: "
-              "không khen thưởng nhiều lần cho một thành tích.")
-            % {"nominee": nomination.nominee.name, "id": other.pk, "award": other.award.code,
-               "status": other.get_status_display(), "round": other.round.code}
-        )
+
+
+def _named(nomination: Nomination, other: Nomination) -> ValidationError:
+    return ValidationError(
+        _("%(nominee)s đã có hồ sơ #%(id)s (%(award)s, %(status)s) cho cùng thành tích của đợt %(round)s: "
+          "không khen thưởng nhiều lần cho một thành tích.")
+        % {"nominee": nomination.nominee.name, "id": other.pk, "award": other.award.code,
+           "status": other.get_status_display(), "round": other.round.code}
+    )
+
+
+def _within(other: Nomination, scope_path: str) -> bool:
+    return other.submitting_unit.path.startswith(scope_path)
+
+
+def check_no_double_award(nomination: Nomination, scope_path: str) -> list[Nomination]:
+    """G3 at a submission, for a proposer whose scope is the subtree at `scope_path`.
+
+    A rival the proposer may read is named in the refusal; one awarded outside their scope refuses without a word
+    about it. Rivals outside the scope still in progress are returned, not refused: who submitted first settles
+    nothing, the caller puts the pair before the level above both (a DuplicateFlag)."""
+    hidden = []
+    for other in same_achievement(nomination):
+        if _within(other, scope_path):
+            raise _named(nomination, other)
+        if other.status == Status.AWARDED:
+            raise ValidationError(_(
+                "Không thể trình: đối tượng này đã được khen thưởng cho cùng thành tích ở một đơn vị khác "
+                "(không khen thưởng nhiều lần cho một thành tích)."))
+        hidden.append(other)
+    return hidden
+
+
+def check_award_unique(nomination: Nomination, scope_path: str) -> None:
+    """G3 again at the final decision: no other nomination of the same achievement may be live beside this one,
+    unless the level above both chose this one (a resolved DuplicateFlag keeping it). A rival inside the decider's
+    subtree (`scope_path`) is named; one outside is not.
+
+    No lock is needed here: any live rival refuses, so of two decisions at once each sees the other live; and a
+    rival submitted meanwhile either sees this one live (and waits at its flag, or is refused in scope) or sees it
+    awarded (and is refused)."""
+    kept_over = DuplicateFlag.objects.filter(kept_id=nomination.pk).filter(
+        Q(first_id=OuterRef("pk")) | Q(second_id=OuterRef("pk")))
+    other = same_achievement(nomination).exclude(Exists(kept_over)).first()
+    if other is None:
+        return
+    if _within(other, scope_path):
+        raise _named(nomination, other)
+    raise ValidationError(_(
+        "Đối tượng này có hồ sơ khác cho cùng thành tích ở ngoài phạm vi của cấp này; việc đối chiếu trùng lặp "
+        "thuộc cấp trên có thẩm quyền với cả hai hồ sơ. Chưa thể quyết định khen thưởng hồ sơ này."))
+
+
+def check_decision_date(nomination: Nomination, day: datetime.date | None, today: datetime.date) -> datetime.date:
+    """The date of an award decision (today when not given): between the first submission and today."""
+    first = timezone.localdate(nomination.submitted_at)
+    day = day or today
+    if not first <= day <= today:
+        raise ValidationError({"decision_date": _(
+            "Ngày quyết định phải từ ngày trình hồ sơ lần đầu (%(first)s) đến hôm nay (%(today)s).")
+            % {"first": f"{first:%d/%m/%Y}", "today": f"{today:%d/%m/%Y}"}})
+    return day
 
 
 def check_unit_valid(unit, day: datetime.date) -> None:

@@ -28,6 +28,7 @@ class Role(models.TextChoices):
     DECIDER = "decider", _("Lãnh đạo quyết định")
     INSPECTOR = "inspector", _("Thanh tra")
     ADMIN = "admin", _("Quản trị")
+    SECRETARY = "secretary", _("Thư ký Hội đồng Thi đua - Khen thưởng")
 
 
 def valid_on_q(day: datetime.date, prefix: str = "") -> Q:
@@ -82,6 +83,7 @@ class OrgUnit(models.Model):
             ("decide_at", "May decide nominations at the unit"),
             ("inspect_at", "May inspect the unit's subtree"),
             ("administer_at", "May administer the unit's subtree"),
+            ("record_council_at", "May record the votes of the unit's council"),
         ]
 
     def __str__(self):
@@ -101,7 +103,9 @@ class OrgUnit(models.Model):
 
 
 class OrgUnitUserPermission(UserObjectPermissionBase):
-    """django-guardian's direct foreign-key permission table for units (integer joins, no orphans)."""
+    """django-guardian's direct foreign-key permission table for units, once a mirror of the assignments valid today.
+    Nothing reads or writes it any more (permission checks read RoleAssignment: roles.selectors); a migration may
+    drop it."""
 
     content_object = models.ForeignKey(OrgUnit, on_delete=models.CASCADE)
 
@@ -113,7 +117,7 @@ class RoleAssignmentQuerySet(models.QuerySet):
 
 
 class RoleAssignment(models.Model):
-    """The human-edited truth of who holds which role where; `roles.permissions` mirrors it into guardian."""
+    """The human-edited truth of who holds which role where, read by every permission check (roles.selectors)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_assignments")
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="role_assignments")

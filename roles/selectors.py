@@ -1,4 +1,9 @@
-"""Reads of the organisation tree and of who may act where (through guardian's grants)."""
+"""Reads of the organisation tree and of who may act where.
+
+Every permission check reads the role assignment itself, at the moment of the check: the assignment and its unit
+both in force on the day asked (today by default), the assignment not revoked. There is no copy of the grants to
+keep in step: an assignment ended yesterday, or starting tomorrow, grants nothing today, whoever changed its dates
+and however (tests/roles/test_selectors.py). Each check is one statement."""
 
 import datetime
 
@@ -7,14 +12,15 @@ from django.utils import timezone
 
 import rows
 
-from .models import Level, OrgUnit, OrgUnitUserPermission, Role
-from .permissions import ROLE_BY_CODENAME, codename
+from .models import Level, OrgUnit, Role, RoleAssignment, valid_on_q
 
 
 def units_with_role(user, role: str, day: datetime.date | None = None) -> QuerySet[OrgUnit]:
     """Valid units where `user` holds `role` (one query; usable as a subquery)."""
-    return OrgUnit.objects.valid_on(day).filter(
-        orgunituserpermission__user=user, orgunituserpermission__permission__codename=codename(role)
+    day = day or timezone.localdate()
+    return OrgUnit.objects.valid_on(day).filter(  # one filter() call: every condition on the same assignment row
+        valid_on_q(day, "role_assignments__"), role_assignments__user=user, role_assignments__role=role,
+        role_assignments__revoked_at__isnull=True,
     )
 
 
@@ -29,48 +35,56 @@ def roles_held(user, day: datetime.date | None = None) -> dict[str, list[tuple[i
     memo = getattr(user, "roles_memo", None)
     if memo is not None and day in memo:
         return memo[day]
-    grants = OrgUnit.objects.valid_on(day).filter(
-        orgunituserpermission__user=user, orgunituserpermission__permission__codename__in=ROLE_BY_CODENAME
-    ).values_list("pk", "path", "orgunituserpermission__permission__codename")
-    for pk, path, name in grants:
-        held.setdefault(ROLE_BY_CODENAME[name], []).append((pk, path))
+    grants = RoleAssignment.objects.valid_on(day).filter(user=user).order_by("org_unit__path", "role")
+    for pk, path, role in grants.values_list("org_unit_id", "org_unit__path", "role"):
+        held.setdefault(role, []).append((pk, path))
     if memo is not None:
         memo[day] = held
     return held
 
 
 def holds_role_at(user, role: str, unit: OrgUnit, day: datetime.date | None = None) -> bool:
-    """Whether `user` holds `role` at `unit` (valid on `day`): the unit's dates from the object, the grant in one
-    query on guardian's table."""
-    if not user or not user.is_authenticated or not unit.is_valid_on(day or timezone.localdate()):
+    """Whether `user` holds `role` at `unit` on `day` (today by default): the assignment's and the unit's dates
+    as the database holds them, in one statement (every action asks: plain SQL)."""
+    if not user or not user.is_authenticated:
         return False
-    return bool(rows.fetch(HOLDS_ROLE_AT, [user.pk, unit.pk, codename(role)]))  # every action asks: plain SQL
+    day = day or timezone.localdate()
+    return bool(rows.fetch(HOLDS_ROLE_AT, [user.pk, unit.pk, str(role), day, day, day, day]))
 
 
-HOLDS_ROLE_AT = """SELECT 1 FROM roles_orgunituserpermission
-JOIN auth_permission ON auth_permission.id = roles_orgunituserpermission.permission_id
-WHERE roles_orgunituserpermission.user_id = %s AND roles_orgunituserpermission.content_object_id = %s
-AND auth_permission.codename = %s LIMIT 1"""
+# RoleAssignment.objects.valid_on(day).filter(user=…, org_unit=…, role=…).exists(), tested against it. The
+# partial unique index of live assignments (user, org_unit, role) finds the row; the unit is read by its key.
+HOLDS_ROLE_AT = """SELECT 1 FROM roles_roleassignment
+JOIN roles_orgunit ON roles_orgunit.id = roles_roleassignment.org_unit_id
+WHERE roles_roleassignment.user_id = %s AND roles_roleassignment.org_unit_id = %s AND roles_roleassignment.role = %s
+AND roles_roleassignment.revoked_at IS NULL
+AND (roles_roleassignment.valid_from IS NULL OR roles_roleassignment.valid_from <= %s)
+AND (roles_roleassignment.valid_to IS NULL OR roles_roleassignment.valid_to >= %s)
+AND (roles_orgunit.valid_from IS NULL OR roles_orgunit.valid_from <= %s)
+AND (roles_orgunit.valid_to IS NULL OR roles_orgunit.valid_to >= %s)
+LIMIT 1"""
 
 
-def role_holders(unit_id: int, role: str) -> list[tuple[int, str, str, str]]:
-    """(user id, e-mail, the unit's code, the unit's name) of every active user holding `role` at the unit, by
-    user id: the grant holds_role_at checks, in one statement (every forward asks whom to tell)."""
-    return rows.fetch(ROLE_HOLDERS, [unit_id, codename(role)])
+def role_holders(unit_id: int, role: str, day: datetime.date | None = None) -> list[tuple[int, str, str, str]]:
+    """(user id, e-mail, the unit's code, the unit's name) of every active user holding `role` at the unit on
+    `day` (today by default), by user id: the check holds_role_at makes, in one statement (every forward asks
+    whom to tell)."""
+    day = day or timezone.localdate()
+    return rows.fetch(ROLE_HOLDERS, [unit_id, str(role), day, day, day, day])
 
 
 ROLE_HOLDERS = """SELECT auth_user.id, auth_user.email, roles_orgunit.code, roles_orgunit.name
-FROM roles_orgunituserpermission
-JOIN auth_permission ON auth_permission.id = roles_orgunituserpermission.permission_id
-JOIN auth_user ON auth_user.id = roles_orgunituserpermission.user_id
-JOIN roles_orgunit ON roles_orgunit.id = roles_orgunituserpermission.content_object_id
-WHERE roles_orgunituserpermission.content_object_id = %s AND auth_permission.codename = %s AND auth_user.is_active
+FROM roles_roleassignment
+JOIN auth_user ON auth_user.id = roles_roleassignment.user_id
+JOIN roles_orgunit ON roles_orgunit.id = roles_roleassignment.org_unit_id
+WHERE roles_roleassignment.org_unit_id = %s AND roles_roleassignment.role = %s
+AND roles_roleassignment.revoked_at IS NULL
+AND (roles_roleassignment.valid_from IS NULL OR roles_roleassignment.valid_from <= %s)
+AND (roles_roleassignment.valid_to IS NULL OR roles_roleassignment.valid_to >= %s)
+AND (roles_orgunit.valid_from IS NULL OR roles_orgunit.valid_from <= %s)
+AND (roles_orgunit.valid_to IS NULL OR roles_orgunit.valid_to >= %s)
+AND auth_user.is_active
 ORDER BY auth_user.id"""
-
-
-def grant_rows(user) -> QuerySet[OrgUnitUserPermission]:
-    """The user's guardian grants on units, with the unit and the permission (for "my roles")."""
-    return OrgUnitUserPermission.objects.filter(user=user).select_related("content_object", "permission")
 
 
 def inspectable_units(user, day: datetime.date | None = None) -> QuerySet[OrgUnit]:

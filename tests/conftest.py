@@ -1,4 +1,4 @@
-"""Fixtures in layers: reference data -> org_tree -> users (by demo username) -> nominations.
+"""Fixtures in layers: reference data -> org_tree -> users (by demo username) -> nominations; API clients.
 
 The world is the one `seed_demo` builds (workflows.demo), so tests and the demo cannot drift apart.
 """
@@ -6,8 +6,10 @@ The world is the one `seed_demo` builds (workflows.demo), so tests and the demo 
 import contextlib
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, connections
 from django.test import TransactionTestCase
+from rest_framework.test import APIClient
 
 from workflows import actions, demo
 from workflows.catalog import load_reference_data
@@ -67,6 +69,14 @@ def _fast_passwords_and_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the audit check's throttle counts per user in it."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def reference_data(db):
     load_reference_data()
@@ -87,9 +97,10 @@ def draft_factory(users, org_tree):
     """Make a complete draft: draft_factory("unit_head", "LC-SAPA-THCS", "GK_XA", name="…")."""
 
     def make(proposer="unit_head", unit="LC-SAPA-THCS", award="GK_XA", round="1315-2026", kind="individual",
-             name="Nguyễn Văn A", documents=demo.DOSSIER):
+             name="Nguyễn Văn A", documents=demo.DOSSIER, identity_number="", details=""):
         return demo.prepare_draft(users, org_tree, proposer, unit, award, round, kind, name,
-                                  "Thành tích tiêu biểu.", documents=documents)
+                                  "Thành tích tiêu biểu.", documents=documents, identity_number=identity_number,
+                                  details=details)
 
     return make
 
@@ -113,3 +124,25 @@ def login(client, users):
         return client
 
     return as_user
+
+
+@pytest.fixture
+def api(users):
+    """api("unit_head") is a client carrying that user's token (password "pw", the `users` fixture's)."""
+    clients = {}
+
+    def as_user(username: str) -> APIClient:
+        if username not in clients:
+            client = APIClient()
+            response = client.post("/api/auth/token/", {"username": username, "password": "pw"}, format="json")
+            assert response.status_code == 200, response.content
+            client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+            clients[username] = client
+        return clients[username]
+
+    return as_user
+
+
+@pytest.fixture
+def anonymous():
+    return APIClient()

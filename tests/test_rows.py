@@ -81,15 +81,15 @@ def test_the_review_lock_reads_the_award_the_nominee_and_the_hold(in_review, use
     from nominations.models import Hold, HoldReason
 
     with transaction.atomic():
-        nomination = lock_for_review(in_review.pk)
+        nomination = lock_for_review(in_review.pk, users["commune_chair"])
     assert nomination.award.code == in_review.award.code and nomination.nominee.name == in_review.nominee.name
     assert nomination.held is False
     Hold.objects.create(nominee=in_review.nominee, reason=HoldReason.DISCIPLINE, placed_by=users["admin"],
                         file="holds/x.pdf", original_name="x.pdf", sha256="0" * 64)
     with transaction.atomic():
-        assert lock_for_review(in_review).held is True
+        assert lock_for_review(in_review, users["commune_chair"]).held is True
     with pytest.raises(Nomination.DoesNotExist), transaction.atomic():
-        lock_for_review(0)
+        lock_for_review(0, users["commune_chair"])
 
 
 def test_no_model_written_through_rows_has_a_save_signal_receiver():
@@ -115,10 +115,10 @@ def test_statements_share_the_connections_kept_cursor_until_the_connection_is_ne
     assert (connection._rows_cursor[1] is kept) == (connection.connection is before)
 
 
-def test_logged_queries_see_the_statements_of_the_kept_cursor(in_review):
+def test_logged_queries_see_the_statements_of_the_kept_cursor(in_review, users):
     rows.fetch("SELECT 1", [])  # the kept cursor exists, made while nothing was logged
     with CaptureQueriesContext(connection) as captured:
-        lock_for_review(in_review.pk)
+        lock_for_review(in_review.pk, users["commune_chair"])
         rows.fetch("SELECT %s", [7])
     assert len(captured) == 2 and "FROM nominations_nomination" in captured[0]["sql"]
 

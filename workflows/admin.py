@@ -1,14 +1,49 @@
+import knox.admin  # noqa: F401 - registered first, so that it can be replaced below
 from django.contrib import admin
+from knox.models import AuthToken
 
-from .models import CouncilRule, RoutingProfile
+from roles.admin_audit import AuditedAdmin
+
+from .models import CouncilMember, CouncilRule, RoutingProfile
 
 
 @admin.register(RoutingProfile)
-class RoutingProfileAdmin(admin.ModelAdmin):
+class RoutingProfileAdmin(AuditedAdmin):
     list_display = ["code", "name", "branch", "valid_from", "valid_to"]
 
 
 @admin.register(CouncilRule)
-class CouncilRuleAdmin(admin.ModelAdmin):
+class CouncilRuleAdmin(AuditedAdmin):
     list_display = ["level", "award", "quorum_percent", "threshold_percent", "threshold_base", "valid_from", "valid_to"]
     list_filter = ["level"]
+
+
+@admin.register(CouncilMember)
+class CouncilMemberAdmin(AuditedAdmin):
+    """Who sits on each unit's council and from when: a vote's number of members is counted from these rows."""
+
+    list_display = ["org_unit", "full_name", "position", "title", "user", "valid_from", "valid_to"]
+    list_filter = ["position", "org_unit__level"]
+    search_fields = ["full_name", "org_unit__code", "org_unit__name", "user__username"]
+    autocomplete_fields = ["org_unit", "user"]
+    list_select_related = ["org_unit", "user"]
+
+
+# knox's own admin would mint a token for any user and show its key (then act as them, and the audit log would name
+# them), and shows the start of every key; this one lists who holds a token and until when, and revokes (deletes).
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class IssuedTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "created", "expiry"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    ordering = ["-created"]
+    fields = readonly_fields = ["user", "created", "expiry"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = _("Quy trình xét duyệt")
+
+    def ready(self):
+        from .api import tokens
+
+        tokens.connect()  # API tokens die at a password change and at the web logout

@@ -1,4 +1,7 @@
-"""Council votes at a level's DECIDE step, where a `CouncilRule` in force asks for one (DOMAIN.md §5)."""
+"""Council votes at a level's DECIDE step, where a `CouncilRule` in force asks for one (DOMAIN.md §5).
+
+The council is data (`CouncilMember`, per unit and by date); its secretary records the vote
+(actions.record_council_vote) and the leader who then decides must be someone else (`check_council_vote`)."""
 
 import datetime
 
@@ -6,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from nominations.models import Document, DocumentKind, Nomination
+from nominations.models import Nomination
 from roles.models import Level, valid_on_q
 
-from .models import CouncilRule, CouncilVote, Stage, Step
+from .models import CouncilMember, CouncilRule, CouncilVote, Stage, Step
 
 
 def council_rule(level: int, award_id: int, day: datetime.date) -> CouncilRule | None:
@@ -34,49 +37,46 @@ def council_rules_for_route(nomination: Nomination) -> list[dict]:
     return out
 
 
-def _count(vote: dict, key: str) -> int:
-    try:
-        value = int(vote.get(key))
-    except (TypeError, ValueError):
-        raise ValidationError({key: _("Hãy nhập số nguyên không âm.")}) from None
-    if value < 0:
-        raise ValidationError({key: _("Hãy nhập số nguyên không âm.")})
-    return value
+def council_members(org_unit_id: int, day: datetime.date):
+    """The seats of the unit's council on `day` (chair, vice chairs, members and the secretary)."""
+    return CouncilMember.objects.filter(valid_on_q(day), org_unit_id=org_unit_id)
 
 
-def check_council_vote(*, actor, nomination: Nomination, stage: Stage, vote: dict | None) -> CouncilVote | None:
-    """Where the level's council must vote: the vote reaches quorum and threshold and its minutes are attached.
+def council_size(org_unit_id: int, day: datetime.date) -> int:
+    """How many members of the unit's council vote on `day`: counted from the data, never typed."""
+    return council_members(org_unit_id, day).filter(position__in=CouncilMember.VOTING).count()
 
-    `vote` is {"members", "present", "votes_for", "minutes": <Document id of kind bien_ban_hoi_dong>}. Records
-    the vote (the caller's transaction rolls it back if a later step fails)."""
+
+def check_vote_result(rule: CouncilRule, *, members: int, present: int, votes_for: int) -> None:
+    """The vote reaches the rule's quorum (of all members) and threshold (of all members or of those present)."""
+    if present * 100 < rule.quorum_percent * members:
+        raise ValidationError({"present": _("Hội đồng không đủ số thành viên dự họp: %(present)s/%(members)s, cần "
+                                            "tối thiểu %(quorum)s%%.")
+                               % {"present": present, "members": members, "quorum": rule.quorum_percent}})
+    base = members if rule.threshold_base == CouncilRule.Base.MEMBERS else present
+    if votes_for * 100 < rule.threshold_percent * base:
+        raise ValidationError({"votes_for": _("Số phiếu tán thành %(votes)s/%(base)s (%(of)s) chưa đạt "
+                                              "%(threshold)s%%: không thể trình hay quyết định khen thưởng.")
+                               % {"votes": votes_for, "base": base, "of": rule.get_threshold_base_display().lower(),
+                                  "threshold": rule.threshold_percent}})
+
+
+def check_council_vote(*, actor, nomination: Nomination, stage: Stage) -> CouncilVote | None:
+    """Where the level's council must vote before `actor` decides or forwards at this DECIDE stage: the vote the
+    council's secretary recorded for this very stage (actions.record_council_vote), which reached quorum and
+    threshold, recorded by someone other than `actor`. None where no vote is needed."""
     if stage.step != Step.DECIDE:
         return None
     rule = council_rule(stage.level, nomination.award_id, nomination.route_date)
     if rule is None:
         return None
-    if not vote:
-        raise ValidationError({"vote": _("Cấp này cần kết quả bỏ phiếu của Hội đồng Thi đua - Khen thưởng "
-                                         "(số thành viên, số có mặt, số phiếu tán thành) và biên bản họp.")})
-    members, present, votes_for = _count(vote, "members"), _count(vote, "present"), _count(vote, "votes_for")
-    if members == 0 or present > members or votes_for > present:
-        raise ValidationError({"vote": _("Số liệu bỏ phiếu không hợp lệ: phiếu tán thành ≤ số có mặt ≤ số thành "
-                                         "viên, và Hội đồng phải có thành viên.")})
-    minutes = Document.objects.filter(
-        pk=vote.get("minutes") or 0, nomination=nomination, kind=DocumentKind.BIEN_BAN_HOI_DONG,
-        uploaded_at__gte=stage.opened_at,
-    ).first() if str(vote.get("minutes") or "").isdigit() else None
-    if minutes is None:
-        raise ValidationError({"minutes": _("Hãy đính kèm biên bản họp Hội đồng và kết quả bỏ phiếu của lần xét "
-                                            "này vào hồ sơ và chọn nó.")})
-    if present * 100 < rule.quorum_percent * members:
-        raise ValidationError({"vote": _("Hội đồng không đủ số thành viên dự họp: %(present)s/%(members)s, cần "
-                                         "tối thiểu %(quorum)s%%.")
-                               % {"present": present, "members": members, "quorum": rule.quorum_percent}})
-    base = members if rule.threshold_base == CouncilRule.Base.MEMBERS else present
-    if votes_for * 100 < rule.threshold_percent * base:
-        raise ValidationError({"vote": _("Số phiếu tán thành %(votes)s/%(base)s (%(of)s) chưa đạt %(threshold)s%%: "
-                                         "không thể trình hay quyết định khen thưởng.")
-                               % {"votes": votes_for, "base": base, "of": rule.get_threshold_base_display().lower(),
-                                  "threshold": rule.threshold_percent}})
-    return CouncilVote.objects.create(stage=stage, rule=rule, members=members, present=present,
-                                      votes_for=votes_for, minutes=minutes, recorded_by=actor)
+    vote = CouncilVote.objects.filter(stage_id=stage.pk).first()
+    if vote is None:
+        raise ValidationError({"vote": _("Cấp này cần kết quả bỏ phiếu của Hội đồng Thi đua - Khen thưởng: Thư ký "
+                                         "Hội đồng phải ghi kết quả bỏ phiếu và biên bản họp trước khi lãnh đạo "
+                                         "quyết định.")})
+    if vote.recorded_by_id == actor.pk:
+        raise ValidationError({"vote": _("Bạn đã ghi kết quả bỏ phiếu của Hội đồng ở bước này nên không được tự "
+                                         "quyết định: người quyết định phải là người khác.")})
+    check_vote_result(rule, members=vote.members, present=vote.present, votes_for=vote.votes_for)
+    return vote

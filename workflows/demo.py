@@ -13,6 +13,7 @@ from roles.models import Level, OrgUnit, Role, RoleAssignment
 from roles.services import grant_role
 
 from . import actions
+from .models import CouncilMember
 from .selectors import open_stage
 
 D = datetime.date
@@ -45,6 +46,8 @@ PEOPLE = [
     ("bacha_chair", "Giàng A Lử", Role.DECIDER, "LC-BACHA"),
     ("province_staff", "Phạm Thu Trang", Role.APPRAISER, "LAOCAI"),
     ("province_chair", "Đặng Xuân Phong", Role.DECIDER, "LAOCAI"),
+    ("commune_secretary", "Lù Thị Hương", Role.SECRETARY, "LC-SAPA"),
+    ("province_secretary", "Nguyễn Thị Thanh Hà", Role.SECRETARY, "LAOCAI"),
     ("ministry_unit_head", "Lê Minh Đức", Role.PROPOSER, "BGDDT-VGDTX"),
     ("ministry_staff", "Vũ Thị Hạnh", Role.APPRAISER, "BGDDT"),
     ("minister", "Bộ trưởng Bộ GD&ĐT", Role.DECIDER, "BGDDT"),
@@ -56,6 +59,36 @@ PEOPLE = [
     ("inspector", "Thanh tra tỉnh Lào Cai", Role.INSPECTOR, "LAOCAI"),
     ("chief_inspector", "Thanh tra Chính phủ", Role.INSPECTOR, "CP"),
 ]
+
+# The councils (Hội đồng Thi đua - Khen thưởng) of the commune and the province on the demo's main path, whose
+# secretaries are demo accounts: a CouncilRule added in the admin for these levels then works out of the box.
+CHAIR, VICE, MEMBER, SECRETARY = (CouncilMember.Position.CHAIR, CouncilMember.Position.VICE_CHAIR,
+                                  CouncilMember.Position.MEMBER, CouncilMember.Position.SECRETARY)
+COUNCILS = {
+    # unit: [(full name, title, position, demo username or None)]; 7 voting members at the commune, 9 at the province
+    "LC-SAPA": [
+        ("Vàng Seo Pao", "Chủ tịch UBND phường", CHAIR, "commune_chair"),
+        ("Hoàng Văn Thắng", "Phó Chủ tịch UBND phường", VICE, None),
+        ("Trần Thị Hoa", "Công chức Văn hóa - Xã hội", MEMBER, "commune_staff"),
+        ("Lý Văn Sơn", "Chủ tịch Ủy ban Mặt trận Tổ quốc phường", MEMBER, None),
+        ("Tẩn Thị Mây", "Chủ tịch Hội Liên hiệp Phụ nữ phường", MEMBER, None),
+        ("Phàn Văn Lâm", "Bí thư Đoàn Thanh niên phường", MEMBER, None),
+        ("Đỗ Thị Nga", "Chủ tịch Hội Khuyến học phường", MEMBER, None),
+        ("Lù Thị Hương", "Công chức Văn phòng - Thống kê", SECRETARY, "commune_secretary"),
+    ],
+    "LAOCAI": [
+        ("Đặng Xuân Phong", "Chủ tịch UBND tỉnh", CHAIR, "province_chair"),
+        ("Nguyễn Văn Bình", "Phó Chủ tịch UBND tỉnh", VICE, None),
+        ("Hà Thị Thu", "Giám đốc Sở Nội vụ", VICE, None),
+        ("Phạm Thu Trang", "Trưởng ban Thi đua - Khen thưởng", MEMBER, "province_staff"),
+        ("Lê Quang Huy", "Giám đốc Sở Giáo dục và Đào tạo", MEMBER, None),
+        ("Vương Thị Hồng", "Chủ tịch Ủy ban Mặt trận Tổ quốc tỉnh", MEMBER, None),
+        ("Trần Minh Tuấn", "Chủ tịch Liên đoàn Lao động tỉnh", MEMBER, None),
+        ("Sùng A Páo", "Chủ tịch Hội Khuyến học tỉnh", MEMBER, None),
+        ("Bùi Thị Ngọc", "Chủ tịch Hội Liên hiệp Phụ nữ tỉnh", MEMBER, None),
+        ("Nguyễn Thị Thanh Hà", "Phó Trưởng ban Thi đua - Khen thưởng", SECRETARY, "province_secretary"),
+    ],
+}
 
 DEFAULT_PASSWORD = "thidua-demo-2026"  # noqa: S105 - a demo's known password; DEMO_PASSWORD overrides it
 
@@ -102,14 +135,29 @@ def build_people(password: str, units: dict[str, OrgUnit]) -> dict:
         if not RoleAssignment.objects.filter(user=user, org_unit=units[unit], role=role, revoked_at__isnull=True).exists():
             grant_role(actor=admin, user=user, org_unit=units[unit], role=role)
         users[username] = user
+    build_councils(units, users)
     return users
 
 
-def prepare_draft(u, units, proposer, unit, award, rnd, kind, name, achievement, documents=DOSSIER):
+def build_councils(units: dict[str, OrgUnit], users: dict) -> None:
+    """The councils' members (COUNCILS), for a unit that has none yet."""
+    for code, seats in COUNCILS.items():
+        if CouncilMember.objects.filter(org_unit=units[code]).exists():
+            continue
+        CouncilMember.objects.bulk_create([
+            CouncilMember(org_unit=units[code], full_name=name, title=title, position=position,
+                          user=users.get(username) if username else None)
+            for name, title, position, username in seats
+        ])
+
+
+def prepare_draft(u, units, proposer, unit, award, rnd, kind, name, achievement, documents=DOSSIER,
+                  identity_number="", details=""):
     """A draft with every criterion answered and the given documents attached."""
     nomination = actions.create_nomination(
         actor=u[proposer], round=Round.objects.get(code=rnd), award=AwardType.objects.get(code=award),
-        submitting_unit=units[unit], nominee={"kind": kind, "name": name}, achievement=achievement,
+        submitting_unit=units[unit], achievement=achievement,
+        nominee={"kind": kind, "name": name, "identity_number": identity_number, "details": details},
     )
     actions.update_nomination(actor=u[proposer], nomination=nomination, criteria=[
         {"code": c.code, "met": True, "note": "Có minh chứng trong báo cáo thành tích."}

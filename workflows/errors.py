@@ -3,8 +3,11 @@
 Guard failures are Django `ValidationError` (400); a missing role is Django `PermissionDenied` (403).
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
 from django.http import Http404
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
 
 
 class WorkflowError(Exception):
@@ -44,3 +47,17 @@ def messages_of(exc: Exception) -> list[str]:
 
 
 HANDLED = (WorkflowError, PermissionDenied, ValidationError)
+
+
+def refused_request(exc: Exception) -> tuple[int, str] | None:
+    """A request Django refused while reading it, as (status, message): a body over DATA_UPLOAD_MAX_MEMORY_SIZE is
+    413; too many fields or files, and any other SuspiciousOperation, 400. None for any other exception.
+
+    The pages answer these through config.urls.handler400, the API through workflows.api.exceptions."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return 413, _("Dữ liệu gửi lên quá lớn: tối đa %(size)s (không tính tệp đính kèm).") % {
+            "size": filesizeformat(limit)}
+    if isinstance(exc, SuspiciousOperation):
+        return 400, _("Yêu cầu không hợp lệ: quá nhiều trường hoặc tệp, hay dữ liệu không đọc được.")
+    return None

@@ -94,14 +94,7 @@ class ActionForm(forms.Form):
     decision_date = forms.DateField(label=_("Ngày quyết định"), required=False,
                                     widget=forms.DateInput(attrs={"type": "date"}))
 
-    members = forms.IntegerField(label=_("Số thành viên Hội đồng"), min_value=1)
-    present = forms.IntegerField(label=_("Số thành viên có mặt"), min_value=0)
-    votes_for = forms.IntegerField(label=_("Số phiếu tán thành"), min_value=0)
-    minutes = forms.ModelChoiceField(label=_("Biên bản họp Hội đồng (tài liệu đã đính kèm)"), queryset=None,
-                                     empty_label=None)
-
-    def __init__(self, *args, action: str, final: bool, council_minutes=None, **kwargs):
-        """`council_minutes`: the minutes documents to choose from when this DECIDE step needs a council vote."""
+    def __init__(self, *args, action: str, final: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if action not in ("return_", "reject", "withdraw"):
             del self.fields["reason"]
@@ -109,17 +102,23 @@ class ActionForm(forms.Form):
             self.fields["reason"].required = action != "withdraw"
         if not (action == "approve" and final):
             del self.fields["decision_number"], self.fields["decision_date"]
-        if action == "approve" and council_minutes is not None:
-            self.fields["minutes"].queryset = council_minutes
-        else:
-            del self.fields["members"], self.fields["present"], self.fields["votes_for"], self.fields["minutes"]
 
-    def vote(self) -> dict | None:
-        if "members" not in self.fields:
-            return None
-        data = self.cleaned_data
-        return {"members": data["members"], "present": data["present"], "votes_for": data["votes_for"],
-                "minutes": data["minutes"].pk}
+
+class CouncilVoteForm(forms.Form):
+    """The council's secretary records its vote; the number of members comes from the council's membership."""
+
+    stage = forms.IntegerField(widget=forms.HiddenInput)
+    meeting_date = forms.DateField(label=_("Ngày họp Hội đồng"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    present = forms.IntegerField(label=_("Số thành viên có mặt"), min_value=0)
+    votes_for = forms.IntegerField(label=_("Số phiếu tán thành"), min_value=0)
+    minutes = forms.ModelChoiceField(label=_("Biên bản họp Hội đồng (tài liệu đã đính kèm ở bước này)"),
+                                     queryset=None, empty_label=None)
+
+    def __init__(self, *args, minutes, **kwargs):
+        """`minutes`: the minutes documents attached since the stage opened (selectors.council_minutes)."""
+        super().__init__(*args, **kwargs)
+        self.fields["minutes"].queryset = minutes
 
 
 class HoldForm(forms.Form):
@@ -128,6 +127,20 @@ class HoldForm(forms.Form):
     reason = forms.ChoiceField(label=_("Lý do tạm dừng"), choices=HoldReason.choices)
     file = forms.FileField(label=_("Văn bản làm căn cứ"))
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DuplicateResolveForm(forms.Form):
+    """G3: the level above both units keeps one of two nominations of one citizen for one achievement."""
+
+    keep = forms.TypedChoiceField(label=_("Giữ hồ sơ"), coerce=int, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Căn cứ"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, flag, **kwargs):
+        super().__init__(*args, prefix=f"flag-{flag.pk}", **kwargs)
+        self.flag, self.nominations = flag, (flag.first, flag.second)
+        self.fields["keep"].choices = [
+            (n.pk, f"#{n.pk} – {n.submitting_unit.name} – {n.award.code}") for n in self.nominations
+        ]
 
 
 class ClearHoldForm(forms.Form):

@@ -1,6 +1,7 @@
 """Process bookkeeping: the routing profiles (data) and the per-level steps a nomination visits."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -120,8 +121,64 @@ class CouncilRule(models.Model):
         return f"{self.get_level_display()} {self.award.code if self.award_id else '*'}: {self.threshold_percent}%"
 
 
+class CouncilMember(models.Model):
+    """A seat on a unit's Hội đồng Thi đua - Khen thưởng between two dates, kept by administrators.
+
+    The council of a level is the membership of the unit whose stage it is, on the day of the meeting: a vote's
+    number of members is counted from these rows, never typed. The chair, the vice chairs and the members vote;
+    the secretary keeps the minutes and does not vote (a secretary who also votes sits as a member)."""
+
+    class Position(models.TextChoices):
+        CHAIR = "chair", _("Chủ tịch Hội đồng")
+        VICE_CHAIR = "vice_chair", _("Phó Chủ tịch Hội đồng")
+        MEMBER = "member", _("Ủy viên")
+        SECRETARY = "secretary", _("Thư ký (không biểu quyết)")
+
+    VOTING = (Position.CHAIR, Position.VICE_CHAIR, Position.MEMBER)
+
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("đơn vị"), on_delete=models.PROTECT,
+                                 related_name="council_members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+",
+                             help_text=_("Để trống nếu thành viên không dùng hệ thống."))
+    full_name = models.CharField(_("họ và tên"), max_length=255, blank=True)
+    title = models.CharField(_("chức vụ, đơn vị công tác"), max_length=255, blank=True)
+    position = models.CharField(_("vị trí trong Hội đồng"), max_length=12, choices=Position.choices,
+                                default=Position.MEMBER)
+    valid_from = models.DateField(_("từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thành viên Hội đồng")
+        verbose_name_plural = _("thành viên Hội đồng")
+        ordering = ["org_unit", "position", "full_name"]
+        indexes = [models.Index(fields=["org_unit", "position"], name="council_member_unit")]
+
+    def __str__(self):
+        return f"{self.org_unit.code}: {self.full_name} ({self.get_position_display()})"
+
+    def clean(self):
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("Ngày kết thúc phải sau ngày bắt đầu.")})
+        if not self.full_name.strip() and self.user_id:
+            self.full_name = self.user.get_full_name() or self.user.get_username()
+        if not self.full_name.strip():
+            raise ValidationError({"full_name": _("Hãy nhập họ và tên hoặc chọn tài khoản.")})
+        same = CouncilMember.objects.filter(org_unit_id=self.org_unit_id).exclude(pk=self.pk)
+        same = same.filter(user_id=self.user_id) if self.user_id else same.filter(full_name=self.full_name.strip())
+        if self.valid_to:
+            same = same.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=self.valid_to))
+        if self.valid_from:
+            same = same.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
+        if self.org_unit_id and same.exists():
+            raise ValidationError(_("Người này đã có một vị trí trong Hội đồng của đơn vị trong khoảng thời gian "
+                                    "này."))
+
+
 class CouncilVote(models.Model):
-    """The result of a council's vote at a DECIDE stage, with its minutes."""
+    """The result of a council's vote at a DECIDE stage, with its minutes, recorded by the council's secretary.
+
+    `members` is the council's size counted from `CouncilMember` on the day of the meeting."""
 
     stage = models.OneToOneField(Stage, on_delete=models.PROTECT, related_name="council_vote")
     rule = models.ForeignKey(CouncilRule, on_delete=models.PROTECT, related_name="+")
@@ -132,6 +189,8 @@ class CouncilVote(models.Model):
                                 related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    meeting_date = models.DateField(_("ngày họp"), null=True, blank=True,
+                                    help_text=_("Trống với các kết quả nhập trước khi có danh sách thành viên."))
 
     class Meta:
         verbose_name = _("kết quả bỏ phiếu")

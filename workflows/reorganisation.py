@@ -18,7 +18,7 @@ from audit.services import record
 from nominations.models import Nomination, Nominee, Status
 from roles import selectors as org
 from roles.models import OrgUnit, RoleAssignment
-from roles.services import revoke_role
+from roles.services import revoke_role, save_unit
 
 from .models import Stage
 
@@ -93,19 +93,6 @@ def plan_reorganisation(unit: OrgUnit, successor: OrgUnit, day: datetime.date) -
     return plan
 
 
-def _move_subtree(child: OrgUnit, new_parent: OrgUnit) -> None:
-    """Re-parent `child`; every unit under it gets its new materialized path."""
-    old_path = child.path
-    descendants = list(OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=child.pk).order_by("path"))
-    child.parent = new_parent
-    child.save(update_fields=["parent", "path"])
-    by_pk = {child.pk: child}
-    for unit in descendants:  # parents come before their children in path order
-        unit.parent = by_pk[unit.parent_id]
-        unit.save(update_fields=["parent", "path"])
-        by_pk[unit.pk] = unit
-
-
 def reorganise_unit(
     *, actor, unit: OrgUnit | str, successor: OrgUnit | str, day: datetime.date | None = None, dry_run: bool = False,
 ) -> ReorganisationPlan:
@@ -126,11 +113,9 @@ def reorganise_unit(
             return plan
         now = timezone.now()
         for child in unit.children.order_by("code"):
-            old_path = child.path
-            _move_subtree(child, successor)
-            record(action="orgunit.move", actor=actor, obj=child, org_unit=successor,
-                   data={"from_parent": unit.code, "to_parent": successor.code, "from_path": old_path,
-                         "to_path": child.path, "reorganisation": unit.code})
+            child.parent = successor  # its subtree follows in the same statement; the event has the paths
+            save_unit(actor=actor, unit=child, action="orgunit.move",
+                      data={"from_parent": unit.code, "to_parent": successor.code, "reorganisation": unit.code})
         moves = {m.nomination: m for m in plan.nominations}
         for n in Nomination.objects.select_for_update(of=("self",)).filter(pk__in=moves).order_by("pk"):
             move = moves[n.pk]

@@ -15,17 +15,18 @@ from django.utils.translation import gettext as _
 
 import rows
 from audit.models import Event
-from nominations.models import DocumentKind, Nomination, Status
+from nominations.models import DocumentKind, DuplicateFlag, Nomination, Status
 from roles.models import OrgUnit, Role
 from roles.selectors import holds_role_at, inspector_root_paths, roles_held
 
 from .council import council_rule
-from .guards import check_separation_of_duties
+from .guards import NOMINATION_TYPE, check_separation_of_duties, proposer_events
 from .lifecycle import EDITABLE, NominationLifecycle
-from .models import Stage, Step
+from .models import CouncilVote, Stage, Step
 
-NOMINATION_TYPE = "nominations.nomination"
 COUNT_CAP = 10_000
+# Who reads the nominations that have or had a stage at their unit: its reviewers and its council's secretary.
+REVIEWING_ROLES = (Role.APPRAISER, Role.DECIDER, Role.SECRETARY)
 security_log = logging.getLogger("security")
 
 
@@ -54,6 +55,7 @@ def inbox(user) -> QuerySet[Stage]:
         .filter(Q(step=Step.APPRAISE, org_unit_id__in=at[Role.APPRAISER])
                 | Q(step=Step.DECIDE, org_unit_id__in=at[Role.DECIDER]))
         .exclude(Q(nomination__created_by=user) | Q(nomination__submitted_by=user))
+        .exclude(Exists(proposer_events(OuterRef("nomination_id"), user)))
         .exclude(Exists(acted_elsewhere))
         .select_related("org_unit", "nomination__nominee", "nomination__submitting_unit")
         # The award and the round (catalogs of a few rows) in two queries of their own: joined in, they made
@@ -61,6 +63,21 @@ def inbox(user) -> QuerySet[Stage]:
         .prefetch_related("nomination__award", "nomination__round")
         .order_by("opened_at", "pk")
     )
+
+
+def duplicate_flags(user) -> QuerySet[DuplicateFlag]:
+    """The open G3 flags put before the units where `user` appraises or decides, oldest first, with both
+    nominations' summaries (one query): the pair is shown to that level, the lowest above both, and to no one
+    else."""
+    held = roles_held(user)
+    units = [pk for role in (Role.APPRAISER, Role.DECIDER) for pk, _ in held.get(role, [])]
+    return (DuplicateFlag.objects.filter(unit_id__in=units, resolved_at__isnull=True)
+            .select_related(*FLAG_READS).order_by("opened_at", "pk"))
+
+
+def resolved_flag(pk: int) -> DuplicateFlag:
+    """A flag just settled by its level (the reader was allowed to settle it), with what its answer shows."""
+    return DuplicateFlag.objects.select_related(*FLAG_READS).get(pk=pk)
 
 
 def visible_nominations(user, only: int | None = None) -> QuerySet[Nomination]:
@@ -110,7 +127,7 @@ def _visible(user, only: int | None = None) -> tuple[QuerySet[Nomination], tuple
     # each from its unit index, where an OR, or a subquery on paths, made it scan whole tables (docs/benchmarks.md).
     subtrees = set(OrgUnit.objects.subtree_of(roots).values_list("pk", flat=True)) if roots else set()
     proposing = subtrees.union(pk for pk, _ in held.get(Role.PROPOSER, []))
-    reviewing = subtrees.union(pk for role in (Role.APPRAISER, Role.DECIDER) for pk, _ in held.get(role, []))
+    reviewing = subtrees.union(pk for role in REVIEWING_ROLES for pk, _ in held.get(role, []))
     submitted = Nomination.objects.filter(submitting_unit_id__in=proposing)
     staged = Stage.objects.filter(org_unit_id__in=reviewing)
     if only is not None:
@@ -130,6 +147,7 @@ def _whole_tree(root: str) -> bool:
 
 
 ROW_READS = ("nominee", "award", "round", "submitting_unit")  # what a list row shows
+FLAG_READS = ("unit", *(f"{side}__{field}" for side in ("first", "second") for field in ROW_READS))
 
 
 def nomination_list(user, only: int | None = None) -> QuerySet[Nomination]:
@@ -255,11 +273,14 @@ def may_edit(user, nomination: Nomination) -> bool:
 
 def may_attach(user, nomination: Nomination) -> bool:
     """Documents are added by the proposer while the dossier is editable, and by the open step's holder while
-    it is in review (e.g. the council's minutes)."""
+    it is in review, or at a DECIDE step whose council must vote by the council's secretary of its unit (the
+    minutes)."""
     if nomination.status in EDITABLE:
         return may_edit(user, nomination)
     stage = open_stage(nomination)
-    return stage is not None and holds_role_at(user, stage.role, stage.org_unit)
+    return stage is not None and (holds_role_at(user, stage.role, stage.org_unit) or (
+        stage.step == Step.DECIDE and holds_role_at(user, Role.SECRETARY, stage.org_unit)
+        and council_rule_for(nomination, stage) is not None))
 
 
 REVIEW_TRANSITIONS = ("approve", "return_", "reject")
@@ -295,6 +316,21 @@ def council_minutes(nomination: Nomination, stage: Stage):
     """The minutes documents of this nomination attached since the stage opened: the ones a vote may cite."""
     return nomination.documents.filter(kind=DocumentKind.BIEN_BAN_HOI_DONG, uploaded_at__gte=stage.opened_at).order_by(
         "-uploaded_at", "-pk")
+
+
+def council_vote_of(stage: Stage | None) -> CouncilVote | None:
+    """The council's vote recorded at this stage, with who recorded it and its minutes, or None."""
+    if stage is None:
+        return None
+    return CouncilVote.objects.filter(stage_id=stage.pk).select_related("recorded_by", "minutes").first()
+
+
+def may_record_council_vote(user, nomination: Nomination, stage: Stage | None) -> bool:
+    """Whether `user` may record the council's vote now: the nomination is in review at a DECIDE step whose
+    council must vote and has not, and `user` is the council's secretary at the stage's unit (the action's checks)."""
+    return (stage is not None and nomination.status == Status.IN_REVIEW and stage.step == Step.DECIDE
+            and holds_role_at(user, Role.SECRETARY, stage.org_unit)
+            and council_rule_for(nomination, stage) is not None and council_vote_of(stage) is None)
 
 
 # --- the audit log, for inspectors (the audit browser and the API) ---------------------------------

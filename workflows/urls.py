@@ -4,6 +4,7 @@ from .views import audit, inbox, nominations, notifications
 
 urlpatterns = [
     path("", inbox.inbox, name="home"),
+    path("duplicates/<int:pk>/resolve/", inbox.duplicate_resolve, name="duplicate-resolve"),
     path("nominations/", nominations.nomination_list, name="nomination-list"),
     path("nominations/new/", nominations.nomination_create, name="nomination-create"),
     path("nominations/<int:pk>/", nominations.nomination_detail, name="nomination-detail"),
@@ -12,6 +13,7 @@ urlpatterns = [
     path("nominations/<int:pk>/documents/<int:document_id>/", nominations.document_download, name="document-download"),
     path("nominations/<int:pk>/holds/", nominations.hold_place, name="hold-place"),
     path("nominations/<int:pk>/holds/<int:hold_id>/clear/", nominations.hold_clear, name="hold-clear"),
+    path("nominations/<int:pk>/council-vote/", nominations.council_vote_record, name="council-vote"),
     path("nominations/<int:pk>/<slug:action>/", nominations.nomination_act, name="nomination-act"),
     path("notifications/", notifications.notification_list, name="notification-list"),
     path("notifications/read/", notifications.notifications_read, name="notifications-read"),

@@ -11,7 +11,7 @@ from workflows import actions, demo
 from workflows.selectors import open_stage
 
 from ..web.test_page_matrix import may_read
-from ..workflows.test_permission_matrix import SOURCES, entitled, snapshot
+from ..workflows.test_permission_matrix import SOURCES, entitled, grant_second_roles, snapshot
 
 
 class _Undo(Exception):
@@ -25,6 +25,7 @@ def url(nomination, action: str) -> str:
 @pytest.mark.parametrize("action", list(SOURCES))
 def test_api_permission_matrix(action, api, users, org_tree):
     demo.build_nominations(users, org_tree)
+    grant_second_roles(users, org_tree)
     paths = dict(OrgUnit.objects.values_list("code", "path"))
     seen = {404: 0, 409: 0, 403: 0, 200: 0, 400: 0}
     for nomination in Nomination.objects.select_related("submitting_unit"):

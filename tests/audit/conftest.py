@@ -50,3 +50,4 @@ def six_events(clerk, sapa):
             )
             for n in range(1, 7)
         ]
+

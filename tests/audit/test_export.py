@@ -1,12 +1,14 @@
 """audit_export / export_lines: every field of every selected event, one JSON object per line."""
 
 import datetime
+import io
 import json
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from audit import verify_export
 from audit.export import export_lines
 from audit.services import record
 from audit.verify_export import LINE_KEYS, event_hash
@@ -86,3 +88,29 @@ def test_audit_export_refuses_bad_dates(db):
 
     with pytest.raises(CommandError):
         call_command("audit_export", "--since", "28/11/2026")
+
+
+def test_line_separators_inside_a_field_are_escaped_so_each_event_is_one_line(clerk, sapa, tmp_path):
+    # given an event whose comment and data hold every character str.splitlines() splits on, and one more event
+    breaks = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+    comment = f"Tờ trình{breaks}số 12\u2028dòng hai\x85hết"
+    with transaction.atomic():
+        record(action="nomination.submit", actor=clerk, org_unit=sapa, comment=comment, data={"lý do": "a\u2029b"})
+        record(action="nomination.approve", actor=clerk, org_unit=sapa)
+
+    # when the log is exported by the command
+    path = tmp_path / "audit.jsonl"
+    call_command("audit_export", "--output", str(path), stderr=io.StringIO())
+    raw = path.read_bytes()
+
+    # then each event is exactly one line for str.splitlines() and for bytes.split(b"\n"), the separators are
+    # written as \\uXXXX escapes, and the fields read back unchanged
+    text = raw.decode("utf-8")
+    assert len(text.splitlines()) == 2 and raw.split(b"\n") == [*raw.split(b"\n")[:2], b""]
+    assert not any(char in text for char in "\x85\u2028\u2029")
+    assert "\\u2028" in text and "\\u0085" in text and "\\u2029" in text
+    first = json.loads(text.splitlines()[0])
+    assert first["comment"] == comment and first["data"] == {"lý do": "a\u2029b"}
+
+    # and the standalone verifier passes it: what is hashed is the fields, not the line
+    assert verify_export.main([str(path)]) == verify_export.EXIT_OK

@@ -16,7 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from audit.chain import verify_chain
 from audit.models import Event
-from nominations.models import Document, DocumentKind, Hold, HoldReason, Nomination, Status
+from nominations.models import DocumentKind, Hold, HoldReason, Nomination, Status
 from nominations.rules import deciding_level_for
 from roles.models import Role
 from workflows import actions, demo
@@ -41,7 +41,7 @@ def open_stage_of(nomination_pk: int) -> Stage | None:
     return Stage.objects.filter(nomination_id=nomination_pk, closed_at__isnull=True).select_related("org_unit").first()
 
 
-def perform(action: str, actor, nomination: Nomination, stage: Stage | None, vote: dict | None):
+def perform(action: str, actor, nomination: Nomination, stage: Stage | None):
     if action == "submit":
         return actions.submit_nomination(actor=actor, nomination=nomination)
     if action == "resubmit":
@@ -49,7 +49,7 @@ def perform(action: str, actor, nomination: Nomination, stage: Stage | None, vot
     if action == "withdraw":
         return actions.withdraw_nomination(actor=actor, nomination=nomination, reason="Rút hồ sơ.")
     if action == "approve":
-        return actions.approve_nomination(actor=actor, nomination=nomination, stage=stage, vote=vote)
+        return actions.approve_nomination(actor=actor, nomination=nomination, stage=stage)
     if action == "return":
         return actions.return_nomination(actor=actor, nomination=nomination, stage=stage, reason="Bổ sung minh chứng.")
     return actions.reject_nomination(actor=actor, nomination=nomination, stage=stage, reason="Không đạt tiêu chuẩn.")
@@ -136,11 +136,7 @@ class Workflow(RuleBasedStateMachine):
             authorized = holds(username, Role.PROPOSER, nomination.submitting_unit.code)
         else:
             authorized = stage is not None and holds(username, stage.role, stage.org_unit.code)
-        vote = None
-        minutes = Document.objects.filter(nomination_id=pk, kind=DocumentKind.BIEN_BAN_HOI_DONG).order_by("-pk").first()
-        if action == "approve" and minutes is not None:
-            vote = {"members": 9, "present": 9, "votes_for": 9, "minutes": minutes.pk}
-        self._step(username, lambda: perform(action, actor, nomination, stage, vote), authorized)
+        self._step(username, lambda: perform(action, actor, nomination, stage), authorized)
 
     @rule(username=st.sampled_from(USERNAMES), index=st.integers(0, 10))
     def attach_council_minutes(self, username, index):

@@ -69,24 +69,56 @@ def council_at_commune(draft_factory, users):
     return n
 
 
-def test_the_decide_form_asks_for_the_council_vote_and_refuses_one_below_the_threshold(login, council_at_commune):
+def test_the_secretary_records_the_vote_on_the_page_and_the_chair_then_decides(login, council_at_commune, users):
     n = council_at_commune
-    client = login("commune_chair")
+    chair = login("commune_chair")
     url = reverse("nomination-act", args=[n.pk, "approve"])
-    form_page = client.get(url)
-    assert "votes_for" in form_page.context["form"].fields and form_page.context["council"] is not None
-    assert client.post(url, {"stage": open_stage(n).pk}).status_code == 400  # no vote at all
-    assert client.post(reverse("document-upload", args=[n.pk]),
-                       {"kind": "bien_ban_hoi_dong", "file": pdf("bien-ban.pdf")}).status_code == 302
+    form_page = chair.get(url)
+    assert form_page.context["council"] is not None and "votes_for" not in form_page.context["form"].fields
+    assert "Thư ký Hội đồng chưa ghi" in form_page.content.decode()
+    refused = chair.post(url, {"stage": open_stage(n).pk, "members": 1, "present": 1, "votes_for": 1})
+    assert refused.status_code == 400 and "Thư ký Hội đồng phải ghi" in refused.content.decode()
+    assert chair.get(reverse("nomination-detail", args=[n.pk])).context["council_form"] is None  # not the secretary
+    earlier = n.documents.get(kind="bien_ban_hoi_dong").pk  # the proposer's
+    response = chair.post(reverse("council-vote", args=[n.pk]),
+                          {"stage": open_stage(n).pk, "present": 1, "votes_for": 1, "minutes": earlier})
+    assert response.status_code == 403 and not CouncilVote.objects.exists()
+
+    secretary = login("commune_secretary")
+    detail = secretary.get(reverse("nomination-detail", args=[n.pk]))
+    assert detail.status_code == 200 and detail.context["council_form"] is not None
+    assert detail.context["upload_form"] is not None  # the secretary attaches the minutes
+    assert secretary.post(reverse("document-upload", args=[n.pk]),
+                          {"kind": "bien_ban_hoi_dong", "file": pdf("bien-ban.pdf")}).status_code == 302
     minutes = n.documents.filter(kind="bien_ban_hoi_dong").latest("uploaded_at", "pk")
-    vote = {"stage": open_stage(n).pk, "members": 10, "present": 8, "votes_for": 6, "minutes": minutes.pk}
-    low = client.post(url, vote)
+    vote = {"stage": open_stage(n).pk, "present": 6, "votes_for": 4, "minutes": minutes.pk}
+    low = secretary.post(reverse("council-vote", args=[n.pk]), vote)
     assert low.status_code == 400 and "70%" in low.content.decode()
+    assert not CouncilVote.objects.exists()
+    assert secretary.post(reverse("council-vote", args=[n.pk]), {**vote, "votes_for": 5}).status_code == 302
+    recorded = CouncilVote.objects.get()
+    assert (recorded.members, recorded.votes_for, recorded.recorded_by) == (7, 5, users["commune_secretary"])
+    shown = login("commune_chair").get(reverse("nomination-detail", args=[n.pk]))
+    assert shown.context["council_vote"] == recorded and "6/7" in shown.content.decode()
+
+    assert login("commune_chair").post(url, {"stage": open_stage(n).pk}).status_code == 302
     n.refresh_from_db()
-    assert n.status == Status.IN_REVIEW and not CouncilVote.objects.exists()
-    assert client.post(url, {**vote, "votes_for": 7}).status_code == 302
-    n.refresh_from_db()
-    assert n.status == Status.AWARDED and CouncilVote.objects.get().votes_for == 7
+    assert n.status == Status.AWARDED
+
+
+def test_the_page_refuses_the_vote_as_the_api_does(login, council_at_commune):
+    n = council_at_commune
+    vote = {"stage": open_stage(n).pk, "present": 7, "votes_for": 7,
+            "minutes": n.documents.get(kind="bien_ban_hoi_dong").pk}
+    assert login("commune_staff").post(reverse("council-vote", args=[n.pk]), vote).status_code == 403
+    assert login("hanoi_staff").post(reverse("council-vote", args=[n.pk]), vote).status_code == 404
+    secretary = login("commune_secretary")
+    stale = secretary.post(reverse("council-vote", args=[n.pk]), {**vote, "stage": n.stages.get(step="appraise").pk})
+    assert stale.status_code == 409
+    earlier = secretary.post(reverse("council-vote", args=[n.pk]), vote)  # minutes from before this stage
+    assert earlier.status_code == 400 and "biên bản" in earlier.content.decode()
+    assert secretary.post(reverse("council-vote", args=[n.pk]), {**vote, "present": 100000}).status_code == 400
+    assert not CouncilVote.objects.exists()
 
 
 def test_the_page_says_which_rules_judge_the_nomination(login, in_review):

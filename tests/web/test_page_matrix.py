@@ -15,7 +15,7 @@ from workflows import demo
 from workflows.models import Stage
 from workflows.selectors import open_stage
 
-from ..workflows.test_permission_matrix import ROLE_OF, SOURCES, entitled, snapshot
+from ..workflows.test_permission_matrix import ROLE_OF, SOURCES, entitled, grant_second_roles, snapshot
 
 READERS = {"proposer", "appraiser", "decider"}
 
@@ -27,7 +27,7 @@ def may_read(username: str, nomination: Nomination, paths: dict[str, str]) -> bo
             continue
         if role == "proposer" and unit == nomination.submitting_unit.code:
             return True
-        if role in ("appraiser", "decider") and unit in stage_units:
+        if role in ("appraiser", "decider", "secretary") and unit in stage_units:
             return True
         if role == "inspector" and any(paths[code].startswith(paths[unit])
                                        for code in {nomination.submitting_unit.code, *stage_units}):
@@ -42,6 +42,7 @@ class _Undo(Exception):
 @pytest.mark.parametrize("action", list(SOURCES))
 def test_page_permission_matrix(action, client, users, org_tree):
     demo.build_nominations(users, org_tree)
+    grant_second_roles(users, org_tree)
     paths = dict(OrgUnit.objects.values_list("code", "path"))
     seen = {404: 0, 409: 0, 403: 0, 302: 0, 400: 0}
     for nomination in Nomination.objects.select_related("submitting_unit"):

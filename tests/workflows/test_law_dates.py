@@ -87,9 +87,10 @@ def test_a_2024_district_award_stays_readable_with_its_rules_and_counts_for_g3(d
     assert applied["profile"]["code"] == "LOCAL-3TIER"
     assert applied["deciding_level"]["level"] == Level.DISTRICT
     check_deciding_authority(n, route_of(n)[-1])  # judged by the 2024 rules, the district still had authority
-    again = Nomination(nominee=n.nominee, round=Round.objects.get(code="1315-2024"), award=n.award)
+    again = Nomination(nominee=n.nominee, round=Round.objects.get(code="1315-2024"), award=n.award,
+                       submitting_unit=n.submitting_unit)
     with pytest.raises(ValidationError, match="không khen thưởng nhiều lần"):
-        rules.check_no_double_award(again)
+        rules.check_no_double_award(again, n.submitting_unit.path)
 
 
 def test_a_nomination_of_today_is_judged_by_the_two_tier_rules(draft_factory):

@@ -7,18 +7,28 @@ from django.db import transaction
 
 from audit.models import Event
 from nominations.models import Nomination, Status
+from roles.services import grant_role
 from workflows import actions, demo
 from workflows.errors import Conflict, InvalidTransition
 from workflows.models import Stage
 from workflows.selectors import open_stage
 
-ROLE_OF = {(username, unit): role for username, _name, role, unit in demo.PEOPLE}
+# One person with two roles: the head of a residents' group who also appraises at its commune (the roles are read
+# per unit, so each holds at its own unit only).
+SECOND_ROLES = [("tdp_head", "appraiser", "LC-SAPA")]
+ROLE_OF = {(username, unit): role for username, _name, role, unit in demo.PEOPLE} | {
+    (username, unit): role for username, role, unit in SECOND_ROLES}
 SOURCES = {
     "submit": {Status.DRAFT}, "resubmit": {Status.RETURNED},
     "withdraw": {Status.DRAFT, Status.IN_REVIEW, Status.RETURNED, Status.ON_HOLD},
     "approve": {Status.IN_REVIEW}, "return": {Status.IN_REVIEW}, "reject": {Status.IN_REVIEW},
 }
 STEP_ROLE = {"appraise": "appraiser", "decide": "decider"}
+
+
+def grant_second_roles(users, org_tree):
+    for username, role, unit in SECOND_ROLES:
+        grant_role(actor=None, user=users[username], org_unit=org_tree[unit], role=role)
 
 
 def call(action, user, nomination, stage):
@@ -48,6 +58,7 @@ def snapshot(nomination):
 def test_permission_matrix(action, users, org_tree):
     demo.build_nominations(users, org_tree)
     demo.prepare_draft(users, org_tree, "tdp_head", "LC-SAPA-TDP1", "GK_XA", "1315-2026", "clan", "Dòng họ Lý", "x")
+    grant_second_roles(users, org_tree)
     successes = refusals = 0
     for nomination in Nomination.objects.select_related("submitting_unit"):
         for username, user in users.items():

@@ -15,7 +15,7 @@ ACTION_NAMES = ("submit", "resubmit", "withdraw", "approve", "return", "reject")
 
 def perform(
     action: str, *, actor, nomination, stage=None, comment: str = "", reason: str = "", reason_code: str = "",
-    decision_number: str = "", decision_date=None, vote: dict | None = None,
+    decision_number: str = "", decision_date=None,
 ):
     """Run the named action with the arguments it takes (the others are ignored); returns the nomination."""
     common = {"actor": actor, "nomination": nomination, "comment": comment or ""}
@@ -27,8 +27,7 @@ def perform(
     if action == "withdraw":
         return withdraw_nomination(**common, reason=reason or "")
     if action == "approve":
-        return approve_nomination(**review, decision_number=decision_number or "", decision_date=decision_date,
-                                  vote=vote)
+        return approve_nomination(**review, decision_number=decision_number or "", decision_date=decision_date)
     if action == "return":
         return return_nomination(**review, reason=reason or "", reason_code=reason_code or "")
     if action == "reject":

@@ -59,6 +59,14 @@ def _write_answers(nomination: Nomination, answers: list[dict]) -> list[str]:
         raise ValidationError(
             {"criteria": _("Tiêu chí không thuộc nhóm đối tượng này: %(codes)s.") % {"codes": ", ".join(unknown)}}
         )
+    seen, repeated = set(), {}
+    for answer in answers:
+        if answer["code"] in seen:
+            repeated[answer["code"]] = True
+        seen.add(answer["code"])
+    if repeated:  # two answers to one criterion would both be inserted (a unique constraint's 500) or overwrite
+        raise ValidationError({"criteria": _("Mỗi tiêu chí chỉ được trả lời một lần; tiêu chí bị lặp: %(codes)s.")
+                               % {"codes": ", ".join(repeated)}})
     existing = {a.criterion_id: a for a in nomination.answers.filter(criterion__in=criteria.values())}
     to_create, to_update = [], []
     for answer in answers:
@@ -94,11 +102,11 @@ def create_nomination(
             raise ValidationError({"achievement": _("Hãy tóm tắt thành tích.")})
         person = resolve_nominee(
             kind=nominee.get("kind", ""), name=nominee.get("name", ""), unit=submitting_unit,
-            identity_number=nominee.get("identity_number", ""), details=nominee.get("details", ""),
+            identity_number=nominee.get("identity_number", ""),
         )
         nomination = Nomination.objects.create(
             round=round, award=award, nominee=person, submitting_unit=submitting_unit, achievement=achievement,
-            created_by=actor, path=path,
+            nominee_details=(nominee.get("details") or "").strip(), created_by=actor, path=path,
         )
         codes = _write_answers(nomination, criteria or [])
         record(
@@ -117,28 +125,27 @@ def update_nomination(
         nomination = lock_nomination(nomination)
         _require_editable(nomination)
         _require_proposer(actor, nomination.submitting_unit, "update")
-        changed = []
+        wanted = {}
         if achievement is not None:
-            achievement = achievement.strip()
-            if not achievement:
+            wanted["achievement"] = achievement.strip()
+            if not wanted["achievement"]:
                 raise ValidationError({"achievement": _("Hãy tóm tắt thành tích.")})
-            if achievement != nomination.achievement:
-                nomination.achievement = achievement
-                changed.append("achievement")
-        if nominee_details is not None and nominee_details != nomination.nominee.details:
-            nomination.nominee.details = nominee_details
-            nomination.nominee.save(update_fields=["details"])
-            changed.append("nominee.details")
-        if path is not None and _valid_path(path) != nomination.path:
-            nomination.path = path
-            changed.append("path")
+        if nominee_details is not None:
+            wanted["nominee_details"] = nominee_details.strip()
+        if path is not None:
+            wanted["path"] = _valid_path(path)
+        # Each changed field with its value before and after: what the nomination says is on record as it was.
+        changes = {name: [getattr(nomination, name), value] for name, value in wanted.items()
+                   if value != getattr(nomination, name)}
+        for name, (_before, value) in changes.items():
+            setattr(nomination, name, value)
         codes = _write_answers(nomination, criteria) if criteria else []
         nomination.updated_at = timezone.now()
-        nomination.save(update_fields=["achievement", "path", "updated_at"])
+        nomination.save(update_fields=[*changes, "updated_at"])
         record(
             action="nomination.update", actor=actor, obj=nomination, org_unit=nomination.submitting_unit,
             from_status=nomination.status, to_status=nomination.status,
-            data={"fields": changed, "criteria": codes},
+            data={"fields": list(changes), "changes": changes, "criteria": codes},
         )
     return nomination
 

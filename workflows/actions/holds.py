@@ -37,6 +37,14 @@ def _move_each(actor, nominee: Nominee, status: str, transition: str, note: str,
         _record(transition, actor, nomination, before, stage, note, **data)
 
 
+def _lock(nominee_pk: int) -> Nominee:
+    """The nominee locked, after their nominations: the order submit and award take (the nomination, then the
+    person), so a hold placed while one of them runs waits instead of deadlocking."""
+    list(Nomination.objects.select_for_update(of=("self",)).filter(nominee_id=nominee_pk).order_by("pk")
+         .values_list("pk", flat=True))
+    return Nominee.objects.select_for_update(of=("self",)).select_related("unit").get(pk=nominee_pk)
+
+
 def _require_holder(actor, nominee: Nominee, what: str) -> None:
     if not may_hold(actor, nominee.unit):
         security_log.warning("denied action=%s user=%s nominee=%s", what, getattr(actor, "pk", None), nominee.pk)
@@ -47,8 +55,7 @@ def _require_holder(actor, nominee: Nominee, what: str) -> None:
 def place_hold(*, actor, nominee: Nominee | int, reason: str, upload, note: str = "") -> Hold:
     """Flag `nominee` (reason: discipline / investigation / complaint) with its document; returns the hold."""
     with transaction.atomic():
-        pk = nominee.pk if isinstance(nominee, Nominee) else nominee
-        nominee = Nominee.objects.select_for_update(of=("self",)).select_related("unit").get(pk=pk)
+        nominee = _lock(nominee.pk if isinstance(nominee, Nominee) else nominee)
         _require_holder(actor, nominee, "hold")
         if reason not in HoldReason.values:
             raise ValidationError({"reason": _("Lý do tạm dừng không hợp lệ: %(reason)s.") % {"reason": reason}})
@@ -79,7 +86,7 @@ def clear_hold(*, actor, hold: Hold | int, note: str) -> Hold:
     with transaction.atomic():
         pk = hold.pk if isinstance(hold, Hold) else hold
         hold = Hold.objects.select_for_update(of=("self",)).select_related("nominee__unit").get(pk=pk)
-        nominee = Nominee.objects.select_for_update(of=("self",)).select_related("unit").get(pk=hold.nominee_id)
+        nominee = _lock(hold.nominee_id)
         if hold.cleared_at is not None:
             raise InvalidTransition(_("Việc tạm dừng này đã được gỡ."))
         _require_holder(actor, nominee, "clear_hold")

@@ -11,6 +11,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +29,7 @@ from ..errors import Conflict, InvalidTransition
 from ..lifecycle import NominationLifecycle
 from ..models import Outcome, Stage
 from ..selectors import stages_of
+from .duplicates import flag_duplicates
 
 security_log = logging.getLogger("security")
 
@@ -43,23 +45,48 @@ def lock_nomination(nomination: Nomination | int) -> Nomination:
 # has an active hold (for nominations.rules.check_not_held). Built once (rows.select); FOR UPDATE where the database
 # has it.
 REVIEW_LOCK = """, EXISTS (SELECT 1 FROM nominations_hold
-    WHERE nominations_hold.nominee_id = nominations_nomination.nominee_id AND nominations_hold.cleared_at IS NULL)
+    WHERE nominations_hold.nominee_id = nominations_nomination.nominee_id AND nominations_hold.cleared_at IS NULL),
+EXISTS (SELECT 1 FROM audit_event WHERE audit_event.object_type = 'nominations.nomination'
+    AND audit_event.object_id = CAST(nominations_nomination.id AS VARCHAR(64)) AND audit_event.actor_id = %s
+    AND (audit_event.action IN ('nomination.create', 'nomination.update', 'nomination.submit',
+        'nomination.resubmit')
+        OR (audit_event.action = 'nomination.document_add' AND audit_event.from_status IN ('draft', 'returned'))))
 FROM nominations_nomination
 JOIN nominations_awardtype ON nominations_awardtype.id = nominations_nomination.award_id
 JOIN nominations_nominee ON nominations_nominee.id = nominations_nomination.nominee_id
 WHERE nominations_nomination.id = %s"""
 
 
-def lock_for_review(nomination: Nomination | int) -> Nomination:
-    """The nomination under review, locked, with `award`, `nominee` and `held`, in one statement."""
+def lock_for_review(nomination: Nomination | int, actor) -> Nomination:
+    """The nomination under review, locked, with `award`, `nominee`, `held` and whether `actor` took a proposer's
+    part in it (guards.proposer_events, read from the audit log), in one statement."""
     pk = nomination.pk if isinstance(nomination, Nomination) else nomination
     lock = " FOR UPDATE OF nominations_nomination" if connection.features.has_select_for_update_of else ""
-    found = rows.select((Nomination, AwardType, Nominee), REVIEW_LOCK + lock, [pk], extra=1)
+    found = rows.select((Nomination, AwardType, Nominee), REVIEW_LOCK + lock, [actor.pk, pk], extra=2)
     if not found:
         raise Nomination.DoesNotExist("Nomination matching query does not exist.")
-    nomination, nomination.award, nomination.nominee, held = found[0]
+    nomination, nomination.award, nomination.nominee, held, proposed = found[0]
     nomination.held = bool(held)
+    nomination.proposed_by = {actor.pk: bool(proposed)}
     return nomination
+
+
+def _lock_person(nomination: Nomination) -> None:
+    """G3 serialized per citizen: every record of the nominee's person (the nomination's own, and those other
+    units keep under the same kind and identity number) is locked, in one order, before G3 reads at a submission;
+    a second submission for the same achievement waits for the first to commit, then sees it. FOR NO KEY UPDATE,
+    so a new draft that refers to a record is not held up."""
+    nominee = nomination.nominee
+    person = Q(pk=nominee.pk)
+    if nominee.identity_number:
+        person |= Q(kind=nominee.kind, identity_number=nominee.identity_number)
+    list(Nominee.objects.select_for_update(no_key=True).filter(person).order_by("pk").values_list("pk", flat=True))
+
+
+def _check_no_double_award(nomination: Nomination) -> list[Nomination]:
+    """G3 at a submission under the person's lock; returns the rivals outside the proposer's scope to flag."""
+    _lock_person(nomination)
+    return rules.check_no_double_award(nomination, nomination.submitting_unit.path)
 
 
 def _stages(nomination: Nomination, stage: Stage | int | None, *, required: bool) -> tuple[Stage | None, list[Stage]]:
@@ -143,7 +170,7 @@ def submit_nomination(*, actor, nomination: Nomination | int, comment: str = "")
         rules.check_unit_valid(nomination.submitting_unit, today)
         rules.check_window(nomination.round, today)
         rules.check_dossier_complete(nomination)
-        rules.check_no_double_award(nomination)
+        rivals = _check_no_double_award(nomination)
         rules.check_bk_ttg_path(nomination)
         route = routing.plan_route(submitting_unit=nomination.submitting_unit, award=nomination.award, day=today)
         before = nomination.status
@@ -154,6 +181,7 @@ def submit_nomination(*, actor, nomination: Nomination | int, comment: str = "")
         stage = _open(nomination, route, 0, now)
         _record("submit", actor, nomination, before, None, comment, route=nomination.route,
                 documents=_document_fingerprints(nomination), opened_stage=stage.pk)
+        flag_duplicates(actor, nomination, rivals)
     return nomination
 
 
@@ -166,7 +194,7 @@ def resubmit_nomination(*, actor, nomination: Nomination | int, comment: str = "
         now = timezone.now()
         rules.check_unit_valid(nomination.submitting_unit, timezone.localdate(now))
         rules.check_dossier_complete(nomination)
-        rules.check_no_double_award(nomination)
+        rivals = _check_no_double_award(nomination)
         rules.check_bk_ttg_path(nomination)
         route = routing.route_of(nomination)
         returned = max((s for s in stages if s.outcome == Outcome.RETURNED), key=lambda s: (s.closed_at, s.pk))
@@ -177,6 +205,7 @@ def resubmit_nomination(*, actor, nomination: Nomination | int, comment: str = "
         stage = _open(nomination, route, position, now)
         _record("resubmit", actor, nomination, before, None, comment,
                 documents=_document_fingerprints(nomination), opened_stage=stage.pk)
+        flag_duplicates(actor, nomination, rivals)
     return nomination
 
 
@@ -198,12 +227,13 @@ def withdraw_nomination(*, actor, nomination: Nomination | int, reason: str = ""
 
 def approve_nomination(
     *, actor, nomination: Nomination | int, stage: Stage | int | None, comment: str = "",
-    decision_number: str = "", decision_date=None, vote: dict | None = None,
+    decision_number: str = "", decision_date=None,
 ) -> Nomination:
-    """`vote` = {"members", "present", "votes_for", "minutes": Document id}: required at a DECIDE step whose
-    level's council must vote (workflows.council)."""
+    """At a DECIDE step whose level's council must vote, the vote its secretary recorded for this stage
+    (workflows.council); when the approval awards, `decision_date` (today if not given) lies between the first
+    submission and today."""
     with transaction.atomic():
-        nomination = lock_for_review(nomination)
+        nomination = lock_for_review(nomination, actor)
         current, stages = _stages(nomination, stage, required=True)
         lifecycle = NominationLifecycle(nomination, current)
         _authorize(lifecycle, "approve", actor)
@@ -214,14 +244,16 @@ def approve_nomination(
         rules.check_unit_valid(current.org_unit, timezone.localdate(now))
         if final:
             guards.check_deciding_authority(nomination, route[current.position])
+            rules.check_award_unique(nomination, current.org_unit.path)
+            decision_date = rules.check_decision_date(nomination, decision_date, timezone.localdate(now))
         rules.check_not_held(nomination)
-        council_vote = check_council_vote(actor=actor, nomination=nomination, stage=current, vote=vote)
+        council_vote = check_council_vote(actor=actor, nomination=nomination, stage=current)
         before = nomination.status
         lifecycle.approve(final=final)
         _close(current, actor, Outcome.APPROVED, comment, now)
         data = {}
         if final:
-            nomination.decision_date = decision_date or timezone.localdate(now)
+            nomination.decision_date = decision_date
             nomination.decision_number = (decision_number or "").strip() or _decision_number(nomination, current)
             nomination.decision_signer = actor
             _save(nomination, now, "decision_number", "decision_date", "decision_signer")
@@ -232,7 +264,8 @@ def approve_nomination(
             data["opened_stage"] = _open(nomination, route, current.position + 1, now).pk
         if council_vote is not None:
             data["council_vote"] = {"members": council_vote.members, "present": council_vote.present,
-                                    "votes_for": council_vote.votes_for, "minutes": council_vote.minutes_id}
+                                    "votes_for": council_vote.votes_for, "minutes": council_vote.minutes_id,
+                                    "recorded_by": council_vote.recorded_by_id}
         _record("award" if final else "approve", actor, nomination, before, current, comment, **data)
     return nomination
 
@@ -242,7 +275,7 @@ def return_nomination(
     comment: str = "",
 ) -> Nomination:
     with transaction.atomic():
-        nomination = lock_for_review(nomination)
+        nomination = lock_for_review(nomination, actor)
         current, stages = _stages(nomination, stage, required=True)
         lifecycle = NominationLifecycle(nomination, current)
         _authorize(lifecycle, "return_", actor)
@@ -268,7 +301,7 @@ def reject_nomination(
     comment: str = "",
 ) -> Nomination:
     with transaction.atomic():
-        nomination = lock_for_review(nomination)
+        nomination = lock_for_review(nomination, actor)
         current, stages = _stages(nomination, stage, required=True)
         lifecycle = NominationLifecycle(nomination, current)
         _authorize(lifecycle, "reject", actor)

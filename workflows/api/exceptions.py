@@ -1,8 +1,9 @@
 """Every API error as JSON: {"detail": "…"} and, for 400, each field's messages under its (dotted) name.
 
 The workflow's own errors map through workflows.errors.http_status, like the pages: 400 bad input, 403 no role,
-404 not found or out of scope, 409 wrong state or stale stage. An unexpected failure is logged and answered with
-a JSON 500, never an HTML page.
+404 not found or out of scope, 409 wrong state or stale stage; a body Django refused to read through
+workflows.errors.refused_request: 413 over the size limit, 400 too many fields or files. An unexpected failure
+is logged and answered with a JSON 500, never an HTML page.
 """
 
 import logging
@@ -16,7 +17,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from ..errors import WorkflowError, http_status, messages_of
+from ..errors import WorkflowError, http_status, messages_of, refused_request
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,9 @@ def api_exception_handler(exc, context):
         return Response({"detail": str(exc) or _("Không tìm thấy.")}, status=404)
     if isinstance(exc, exceptions.ValidationError):
         return Response(bad_request_body(exc.detail), status=400)
+    if (refusal := refused_request(exc)) is not None:  # a body over the size limit (413), too many fields (400)
+        code, message = refusal
+        return Response({"detail": message}, status=code)
     response = exception_handler(exc, context)
     if response is not None:
         if not isinstance(response.data, dict) or "detail" not in response.data:

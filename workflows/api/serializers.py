@@ -17,11 +17,11 @@ from nominations.models import (
     CriterionAnswer,
     Document,
     DocumentKind,
+    DuplicateFlag,
     Hold,
     HoldReason,
     Movement,
     Nomination,
-    Nominee,
     NomineeKind,
     Round,
     Status,
@@ -29,7 +29,7 @@ from nominations.models import (
 from roles.models import Level, OrgUnit, Role, RoleAssignment
 
 from ..actions import ACTION_NAMES
-from ..models import Stage, Step
+from ..models import CouncilVote, Stage, Step
 
 API_ACTIONS = ACTION_NAMES
 API_ACTION_OF_TRANSITION = {"return_": "return"}
@@ -112,21 +112,34 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)
+    token = serializers.CharField(read_only=True, help_text="Gửi kèm mỗi yêu cầu: `Authorization: Token …`. "
+                                  "Chỉ trả về một lần; máy chủ chỉ giữ bản băm.")
+    expiry = serializers.DateTimeField(read_only=True, help_text="Hết hạn lúc này (API_TOKEN_TTL_HOURS sau khi cấp).")
 
 
 # --- nominations ------------------------------------------------------------------------------------------
 
 
-class NomineeSerializer(serializers.ModelSerializer):
+class NomineeSerializer(serializers.Serializer):
+    """The nominee as a nomination records them: who (the submitting unit's record) and the details the nomination
+    gives. Plain fields, no model validators: a uniqueness check here would tell a caller that an identity number
+    is recorded somewhere."""
+
+    kind = serializers.ChoiceField(choices=NomineeKind.choices, source="nominee.kind")
+    name = serializers.CharField(max_length=255, source="nominee.name")
+    identity_number = serializers.CharField(max_length=32, required=False, allow_blank=True, default="",
+                                            source="nominee.identity_number")
+    details = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="",
+                                    source="nominee_details")
+
+
+class NomineeRequestSerializer(serializers.Serializer):
+    """A nominee as a proposer names them: the submitting unit's record of this person is found or made."""
+
     kind = serializers.ChoiceField(choices=NomineeKind.choices)
     name = serializers.CharField(max_length=255)
     identity_number = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     details = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
-
-    class Meta:
-        model = Nominee
-        fields = ["kind", "name", "identity_number", "details"]
 
 
 class AnswerSerializer(serializers.Serializer):
@@ -160,7 +173,7 @@ class NominationSummarySerializer(serializers.ModelSerializer):
     round = serializers.SlugRelatedField(slug_field="code", read_only=True)
     award = serializers.SlugRelatedField(slug_field="code", read_only=True)
     submitting_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    nominee = NomineeSerializer(read_only=True)
+    nominee = NomineeSerializer(source="*", read_only=True)
     path = serializers.ChoiceField(choices=BkTtgPath.choices, read_only=True)
 
     class Meta:
@@ -200,11 +213,21 @@ class NominationSerializer(NominationSummarySerializer):
         return self.context["may_attach"]
 
 
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A catalog item by its code. A code with a NUL character is refused before the lookup (PostgreSQL cannot
+    compare it: a DataError, which was a 500)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class NominationCreateSerializer(serializers.Serializer):
-    round = serializers.SlugRelatedField(slug_field="code", queryset=Round.objects.all())
-    award = serializers.SlugRelatedField(slug_field="code", queryset=AwardType.objects.all())
-    submitting_unit = serializers.SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.all())
-    nominee = NomineeSerializer()
+    round = CodeRelatedField(slug_field="code", queryset=Round.objects.all())
+    award = CodeRelatedField(slug_field="code", queryset=AwardType.objects.all())
+    submitting_unit = CodeRelatedField(slug_field="code", queryset=OrgUnit.objects.all())
+    nominee = NomineeRequestSerializer()
     achievement = serializers.CharField(max_length=20000)
     criteria = AnswerSerializer(many=True, required=False, default=list)
     path = serializers.ChoiceField(choices=BkTtgPath.choices, required=False, default=BkTtgPath.MOVEMENT,
@@ -236,13 +259,6 @@ class NominationFilterSerializer(serializers.Serializer):
 # --- the review -----------------------------------------------------------------------------------------
 
 
-class VoteSerializer(serializers.Serializer):
-    members = serializers.IntegerField(min_value=0, max_value=100000)
-    present = serializers.IntegerField(min_value=0, max_value=100000)
-    votes_for = serializers.IntegerField(min_value=0, max_value=100000)
-    minutes = serializers.IntegerField(min_value=1, help_text=_("Số của tài liệu biên bản họp Hội đồng."))
-
-
 class ActionSerializer(serializers.Serializer):
     """What a review action may carry. Which fields an action requires is the action's rule (400 with the field)."""
 
@@ -254,9 +270,31 @@ class ActionSerializer(serializers.Serializer):
                                    help_text=_("Bắt buộc khi trả lại hoặc không đồng ý."))
     reason_code = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     decision_number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    decision_date = serializers.DateField(required=False, allow_null=True, default=None)
-    vote = VoteSerializer(required=False, allow_null=True, default=None,
-                          help_text=_("Kết quả bỏ phiếu của Hội đồng, khi cấp quyết định cần."))
+    decision_date = serializers.DateField(required=False, allow_null=True, default=None,
+                                          help_text=_("Từ ngày trình hồ sơ lần đầu đến hôm nay; để trống: hôm nay."))
+
+
+class CouncilVoteRequestSerializer(serializers.Serializer):
+    """The council's vote as its secretary records it; the number of members comes from the council's membership."""
+
+    stage = serializers.IntegerField(min_value=1, max_value=2**62,
+                                     help_text=_("Số của bước quyết định đang mở; bước đã đóng → 409."))
+    present = serializers.IntegerField(min_value=0, help_text=_("Số thành viên Hội đồng có mặt."))
+    votes_for = serializers.IntegerField(min_value=0, help_text=_("Số phiếu tán thành."))
+    minutes = serializers.IntegerField(min_value=1, max_value=2**62,
+                                       help_text=_("Số của tài liệu biên bản họp Hội đồng, đính kèm ở bước này."))
+    meeting_date = serializers.DateField(required=False, allow_null=True, default=None,
+                                         help_text=_("Ngày họp Hội đồng; để trống: hôm nay."))
+
+
+class CouncilVoteSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = CouncilVote
+        fields = ["id", "stage", "members", "present", "votes_for", "minutes", "meeting_date", "recorded_by",
+                  "recorded_at"]
+        read_only_fields = fields
 
 
 class InboxFilterSerializer(serializers.Serializer):
@@ -340,8 +378,24 @@ class EventFilterSerializer(serializers.Serializer):
     until = serializers.DateField(required=False)
 
 
-class VerifySerializer(serializers.Serializer):
-    ok = serializers.BooleanField()
-    events_checked = serializers.IntegerField()
-    first_bad_seq = serializers.IntegerField(allow_null=True)
-    problem = serializers.CharField(allow_null=True)
+class DuplicateFlagSerializer(serializers.ModelSerializer):
+    """A pair of nominations of one citizen for one achievement, from units that cannot see each other's records,
+    before the level above both (G3)."""
+
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    nominations = serializers.SerializerMethodField()
+    kept = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = DuplicateFlag
+        fields = ["id", "unit", "opened_at", "nominations", "resolved_at", "kept", "note"]
+        read_only_fields = fields
+
+    @extend_schema_field(NominationSummarySerializer(many=True))
+    def get_nominations(self, flag):
+        return NominationSummarySerializer([flag.first, flag.second], many=True).data
+
+
+class DuplicateResolveSerializer(serializers.Serializer):
+    keep = serializers.IntegerField(min_value=1, help_text=_("Số hồ sơ được giữ (một trong hai)."))
+    note = serializers.CharField(max_length=4000, help_text=_("Căn cứ giữ hồ sơ này."))

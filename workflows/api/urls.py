@@ -4,12 +4,16 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .exceptions import not_found
-from .views import audit, auth, catalog, holds, nominations, review
+from .views import audit, auth, catalog, duplicates, holds, nominations, review
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # GET only: its OPTIONS answer went through the page's HTML renderer without a template (a 500).
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", http_method_names=["get", "head"]),
+         name="api-docs"),
     path("auth/token/", auth.TokenView.as_view(), name="api-token"),
+    path("auth/logout/", auth.LogoutView.as_view(), name="api-logout"),
+    path("auth/logout-all/", auth.LogoutAllView.as_view(), name="api-logout-all"),
     path("me/", auth.MeView.as_view(), name="api-me"),
     path("org-units/", catalog.OrgUnitList.as_view(), name="api-org-units"),
     path("awards/", catalog.AwardList.as_view(), name="api-awards"),
@@ -23,9 +27,12 @@ urlpatterns = [
     path("nominations/<int:pk>/route/", nominations.RouteView.as_view(), name="api-route"),
     path("nominations/<int:pk>/events/", nominations.NominationEvents.as_view(), name="api-nomination-events"),
     path("nominations/<int:pk>/actions/<str:action>/", review.ActionView.as_view(), name="api-action"),
+    path("nominations/<int:pk>/council-vote/", review.CouncilVoteView.as_view(), name="api-council-vote"),
     path("nominations/<int:pk>/holds/", holds.HoldListCreate.as_view(), name="api-holds"),
     path("nominations/<int:pk>/holds/<int:hold_id>/clear/", holds.HoldClear.as_view(), name="api-hold-clear"),
     path("inbox/", review.InboxView.as_view(), name="api-inbox"),
+    path("duplicates/", duplicates.DuplicateList.as_view(), name="api-duplicates"),
+    path("duplicates/<int:pk>/resolve/", duplicates.DuplicateResolve.as_view(), name="api-duplicate-resolve"),
     path("audit/events/", audit.AuditEvents.as_view(), name="api-audit-events"),
     path("audit/export/", audit.AuditExport.as_view(), name="api-audit-export"),
     path("audit/verify/", audit.AuditVerify.as_view(), name="api-audit-verify"),

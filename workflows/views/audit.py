@@ -1,20 +1,24 @@
-"""The audit browser for inspectors: the events of their subtree, the chain check, the export."""
+"""The audit browser for inspectors: the events of their subtree, the chain check, the export.
+
+The chain check and the export share the API's rules (workflows.api.views.audit): the same throttle budget, the
+same scoped answer, the same export root.
+"""
 
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit.chain import verify_chain
 from audit.export import export_lines
-from roles.models import OrgUnit
+from audit.verification import verify_increment
 
 from .. import selectors
+from ..api.views.audit import AuditVerify, VerifyThrottle, export_root, too_many_checks, verification_answer
 from ..forms import AuditFilterForm
+from .common import parse_id
 
 EVENTS_PER_PAGE = 50
 
@@ -25,9 +29,11 @@ def audit_events(request):
     form = AuditFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     events = selectors.audit_events(request.user, roots, data).order_by("-seq")
-    before = request.GET.get("before", "")
-    if before.isdigit():
-        events = events.filter(seq__lt=int(before))
+    before, errors = request.GET.get("before", ""), []
+    if before and (seq := parse_id(before)) is None:
+        errors.append(_("Tham số trang “before” phải là số thứ tự của một sự kiện (chữ số 0–9)."))
+    elif before:
+        events = events.filter(seq__lt=seq)
     # Keyset pagination: one query a page whatever the size of the log (no COUNT over millions of rows).
     rows = list(events[: EVENTS_PER_PAGE + 1])
     params = request.GET.copy()
@@ -35,16 +41,23 @@ def audit_events(request):
     return render(request, "workflows/audit_events.html", {
         "form": form, "events": rows[:EVENTS_PER_PAGE],
         "next_before": rows[EVENTS_PER_PAGE - 1].seq if len(rows) > EVENTS_PER_PAGE else None,
-        "query": params.urlencode(), "roots": roots,
-    })
+        "query": params.urlencode(), "roots": roots, "errors": errors,
+    }, status=400 if errors else 200)
 
 
 @login_required
 @require_POST
 def audit_verify(request):
-    selectors.inspector_roots(request.user)
-    result = verify_chain()
-    return render(request, "workflows/audit_verify.html", {"result": result}, status=200 if result.ok else 409)
+    roots = selectors.inspector_roots(request.user)
+    throttle = VerifyThrottle()
+    if not throttle.allow_request(request, AuditVerify):
+        seconds, message = too_many_checks(throttle.wait())
+        response = render(request, "workflows/audit_verify.html", {"throttled": message}, status=429)
+        response["Retry-After"] = str(seconds)
+        return response
+    verification = verify_increment()
+    answer = verification_answer(verification, roots)
+    return render(request, "workflows/audit_verify.html", {"answer": answer}, status=200 if verification.ok else 409)
 
 
 @login_required
@@ -52,12 +65,7 @@ def audit_export(request):
     roots = selectors.inspector_roots(request.user)
     form = AuditFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    root = roots[0]
-    if data.get("unit"):
-        unit = OrgUnit.objects.filter(code=data["unit"].strip().upper()).first()
-        if unit is None or not any(unit.path.startswith(r) for r in roots):
-            raise PermissionDenied(_("Đơn vị này nằm ngoài phạm vi thanh tra của bạn."))
-        root = unit.path
+    root = export_root(request.user, roots, data.get("unit"))
     lines = (line + "\n" for line in export_lines(org_path=root, since=data.get("since"), until=data.get("until")))
     response = StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localdate():%Y%m%d}.jsonl"'

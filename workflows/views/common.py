@@ -1,4 +1,5 @@
-"""What every page shares: the paginator and the rendering of an action's refusal."""
+"""What every page shares: the paginator, the reading of a number typed into an address, and the rendering of an
+action's refusal."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -8,6 +9,18 @@ from .. import selectors
 from ..errors import http_status, messages_of
 
 PAGE_SIZE = 25
+BIGINT_MAX = 2**63 - 1  # the largest id or sequence number the databases store
+
+
+def parse_id(text: str | None) -> int | None:
+    """A positive id or sequence number from a query string: ASCII digits only, at most BIGINT_MAX; else None.
+
+    Never `text.isdigit()` before `int(text)`: isdigit() is true for '²' or '①', which int() refuses (a 500)."""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if 0 < value <= BIGINT_MAX else None
 
 
 class CappedPaginator(Paginator):

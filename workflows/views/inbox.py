@@ -1,18 +1,21 @@
-"""The home page: the stages waiting for me, oldest first."""
+"""The home page: the stages waiting for me, oldest first, and the duplicate pairs my level must settle (G3)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from deadlines.policy import with_days_left
 
-from .. import selectors
-from ..forms import InboxFilterForm
-from .common import paginate, query_without_page
+from .. import actions, selectors
+from ..errors import HANDLED
+from ..forms import DuplicateResolveForm, InboxFilterForm
+from .common import paginate, query_without_page, refused
 
 
-@login_required
-def inbox(request):
+def _context(request, bound: DuplicateResolveForm | None = None) -> dict:
     form = InboxFilterForm(request.GET or None)
     stages = selectors.inbox(request.user)
     if form.is_valid():
@@ -22,4 +25,27 @@ def inbox(request):
     page.object_list = with_days_left(page.object_list, today)
     for stage in page.object_list:
         stage.days_waiting = (today - timezone.localdate(stage.opened_at)).days
-    return render(request, "workflows/inbox.html", {"form": form, "page": page, "query": query_without_page(request)})
+    flags = [bound if bound is not None and bound.flag.pk == flag.pk else DuplicateResolveForm(flag=flag)
+             for flag in selectors.duplicate_flags(request.user)]
+    return {"form": form, "page": page, "query": query_without_page(request), "flags": flags}
+
+
+@login_required
+def inbox(request):
+    return render(request, "workflows/inbox.html", _context(request))
+
+
+@login_required
+@require_POST
+def duplicate_resolve(request, pk: int):
+    flag = get_object_or_404(selectors.duplicate_flags(request.user), pk=pk)
+    form = DuplicateResolveForm(request.POST, flag=flag)
+    if not form.is_valid():
+        return render(request, "workflows/inbox.html", _context(request, form), status=400)
+    try:
+        actions.resolve_duplicate(actor=request.user, flag=flag, **form.cleaned_data)
+    except HANDLED as exc:
+        return refused(request, "workflows/inbox.html", _context(request, form), exc, form=form)
+    messages.success(request, _("Đã giữ hồ sơ #%(id)s; hồ sơ còn lại không thể được khen thưởng cho cùng thành "
+                                "tích.") % {"id": form.cleaned_data["keep"]})
+    return redirect("home")

@@ -23,6 +23,7 @@ from ..errors import HANDLED, InvalidTransition
 from ..forms import (
     ActionForm,
     ClearHoldForm,
+    CouncilVoteForm,
     DocumentForm,
     HoldForm,
     NominationCreateForm,
@@ -30,7 +31,7 @@ from ..forms import (
     NominationFilterForm,
 )
 from ..lifecycle import EDITABLE
-from .common import paginate, query_without_page, refused
+from .common import paginate, parse_id, query_without_page, refused
 
 # URL name of an action → (the lifecycle transition, its label on the button and the form's title).
 ACTIONS = {
@@ -60,15 +61,27 @@ def nomination_list(request):
         if data["q"]:
             text = data["q"].strip()
             match = Q(nominee__name__icontains=text) | Q(achievement__icontains=text)
-            if text.isdigit():
-                match |= Q(pk=int(text))
+            if (number := parse_id(text)) is not None:
+                match |= Q(pk=number)
             nominations = nominations.filter(match)
     page = paginate(request, selectors.IdsFirst(nominations))
     return render(request, "workflows/nomination_list.html",
                   {"form": form, "page": page, "query": query_without_page(request)})
 
 
-def _detail_context(request, nomination: Nomination, upload_form=None, hold_form=None) -> dict:
+def _council_context(request, nomination: Nomination, stage, form=None) -> dict:
+    """The council's part of the page at an open DECIDE step whose council must vote: its rule, the vote recorded
+    (and by whom), and the form for the council's secretary while none is recorded."""
+    rule = selectors.council_rule_for(nomination, stage)
+    if rule is None:
+        return {"council": None, "council_vote": None, "council_form": None}
+    vote = selectors.council_vote_of(stage)
+    if form is None and vote is None and selectors.may_record_council_vote(request.user, nomination, stage):
+        form = CouncilVoteForm(minutes=selectors.council_minutes(nomination, stage), initial={"stage": stage.pk})
+    return {"council": rule, "council_vote": vote, "council_form": form if vote is None else None}
+
+
+def _detail_context(request, nomination: Nomination, upload_form=None, hold_form=None, council_form=None) -> dict:
     stage = selectors.open_stage(nomination)
     if stage is not None:
         with_days_left([stage])
@@ -93,6 +106,7 @@ def _detail_context(request, nomination: Nomination, upload_form=None, hold_form
         "holds": rules.active_holds(nomination.nominee_id).select_related("placed_by"),
         "hold_form": (hold_form or HoldForm()) if may_hold_nominee else None,
         "clear_hold_form": ClearHoldForm() if may_hold_nominee else None,
+        **_council_context(request, nomination, stage, council_form),
     }
 
 
@@ -132,7 +146,7 @@ def _edit_context(request, nomination: Nomination, form=None, upload_form=None) 
     if form is None:
         form = NominationEditForm(criteria=criteria, answers=answers,
                                   initial={"achievement": nomination.achievement,
-                                           "nominee_details": nomination.nominee.details})
+                                           "nominee_details": nomination.nominee_details})
     missing, unanswered = rules.dossier_gaps(nomination)
     return {
         "nomination": nomination, "form": form,
@@ -207,12 +221,10 @@ def nomination_act(request, pk: int, action: str):
     stage = selectors.open_stage(nomination)
     transition, title = ACTIONS[action]
     final = stage is not None and stage.position == len(nomination.route) - 1
-    council = selectors.council_rule_for(nomination, stage)
     form = ActionForm(request.POST if request.method == "POST" else None, action=transition, final=final,
-                      council_minutes=selectors.council_minutes(nomination, stage) if council else None,
                       initial={"stage": stage.pk if stage else None})
     context = {"nomination": nomination, "stage": stage, "form": form, "action": action, "title": title,
-               "final": final, "council": council}
+               "final": final, **_council_context(request, nomination, stage)}
     if request.method != "POST":
         return render(request, "workflows/nomination_act.html", context)
     if not form.is_valid():
@@ -220,10 +232,29 @@ def nomination_act(request, pk: int, action: str):
     try:
         data = {k: v for k, v in form.cleaned_data.items() if k in ("stage", "comment", "reason", "decision_number",
                                                                       "decision_date")}
-        actions.perform(action, actor=request.user, nomination=nomination, vote=form.vote(), **data)
+        actions.perform(action, actor=request.user, nomination=nomination, **data)
     except HANDLED as exc:
         return refused(request, "workflows/nomination_act.html", context, exc)
     messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": title})
+    return redirect("nomination-detail", pk=nomination.pk)
+
+
+@login_required
+@require_POST
+def council_vote_record(request, pk: int):
+    """The council's secretary records the council's vote at the open DECIDE stage (actions.record_council_vote)."""
+    nomination = _visible(request, pk)
+    # Any minutes of the nomination parse: the action says which may be cited, and a closed stage is a 409.
+    form = CouncilVoteForm(request.POST, minutes=nomination.documents.filter(kind=DocumentKind.BIEN_BAN_HOI_DONG))
+    if not form.is_valid():
+        return render(request, "workflows/nomination_detail.html",
+                      _detail_context(request, nomination, council_form=form), status=400)
+    try:
+        actions.record_council_vote(actor=request.user, nomination=nomination, **form.cleaned_data)
+    except HANDLED as exc:
+        return refused(request, "workflows/nomination_detail.html",
+                       _detail_context(request, nomination, council_form=form), exc, form=form)
+    messages.success(request, _("Đã ghi kết quả bỏ phiếu của Hội đồng."))
     return redirect("nomination-detail", pk=nomination.pk)
 
 

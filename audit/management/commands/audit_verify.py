@@ -1,10 +1,14 @@
-"""manage.py audit_verify [--expect-head SEQ:HASH] [--workers N]: recompute the audit log's hash chain."""
+"""manage.py audit_verify [--expect-head SEQ:HASH] [--workers N]: recompute the audit log's hash chain.
+
+The full check from the genesis (audit.verification.verify_full): it also records the verified point the on-demand
+checks start from, and a break it finds, for them to report."""
 
 import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.chain import head_seq, verify_chain
+from audit.chain import head_seq
+from audit.verification import verify_full
 from audit.verify_export import parse_head
 
 
@@ -31,7 +35,7 @@ class Command(BaseCommand):
         def progress(checked: int) -> None:
             self.stderr.write(f"... {checked} of about {total} events checked ({100 * checked // total}%)")
 
-        result = verify_chain(expect_head, progress=progress, workers=workers)
+        result = verify_full(expect_head, progress=progress, workers=workers)
         if not result.ok:
             raise CommandError(result.summary(), returncode=1)
         self.stdout.write(result.summary())

@@ -1,9 +1,11 @@
 """Tokens and the caller's own account."""
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.authtoken.models import Token
+from knox.auth import TokenAuthentication
+from knox.models import get_token_model
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -13,10 +15,15 @@ from roles.models import RoleAssignment
 
 from ..schema import BAD_REQUEST, ERROR, READ
 from ..serializers import MeSerializer, TokenRequestSerializer, TokenSerializer
+from ..tokens import revoke_all
 
 
 class TokenView(APIView):
-    """Exchange a username and password for the token to send as `Authorization: Token …`."""
+    """Exchange a username and password for a new token to send as `Authorization: Token …`.
+
+    The key is shown this once: the database keeps its digest (django-rest-knox). It expires `API_TOKEN_TTL` after
+    its issue, and dies earlier at a password change, at the web logout, or at POST /api/auth/logout/ (this token)
+    or /api/auth/logout-all/ (every token of the caller)."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -41,8 +48,33 @@ class TokenView(APIView):
             raise Throttled(detail=_("Tài khoản tạm bị khóa do đăng nhập sai nhiều lần; hãy thử lại sau."))
         if user is None or not user.is_active:
             raise AuthenticationFailed(_("Tên đăng nhập hoặc mật khẩu không đúng."))
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        instance, key = get_token_model().objects.create(user, expiry=settings.API_TOKEN_TTL)
+        return Response(TokenSerializer({"token": key, "expiry": instance.expiry}).data)
+
+
+REVOKED = OpenApiResponse(description="Đã thu hồi.")
+
+
+class LogoutView(APIView):
+    """Revoke the token this request carries; the caller's other tokens keep working."""
+
+    authentication_classes = [TokenAuthentication]  # a browser's session has no token to revoke: 401
+
+    @extend_schema(request=None, responses={204: REVOKED, **READ})
+    def post(self, request):
+        request.auth.delete()
+        return Response(status=204)
+
+
+class LogoutAllView(APIView):
+    """Revoke every token of the caller, this one included (a lost device, a leaked script)."""
+
+    authentication_classes = [TokenAuthentication]
+
+    @extend_schema(request=None, responses={204: REVOKED, **READ})
+    def post(self, request):
+        revoke_all(request.user)
+        return Response(status=204)
 
 
 class MeView(APIView):

@@ -5,13 +5,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nominations import rules
 
 from ... import actions, selectors
+from ..parsers import JSONParser
 from ..schema import READ_ONE, WRITE
 from ..serializers import HoldClearSerializer, HoldPlaceSerializer, HoldSerializer
 from .nominations import ID

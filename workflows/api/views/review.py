@@ -3,13 +3,23 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
 from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
 
 from deadlines.policy import with_days_left
 
 from ... import actions, selectors
 from ..schema import FILTERED, WRITE
-from ..serializers import API_ACTIONS, ActionSerializer, InboxFilterSerializer, NominationSerializer, StageSerializer
+from ..serializers import (
+    API_ACTIONS,
+    ActionSerializer,
+    CouncilVoteRequestSerializer,
+    CouncilVoteSerializer,
+    InboxFilterSerializer,
+    NominationSerializer,
+    StageSerializer,
+)
 from .nominations import ID, nomination_response
 
 
@@ -31,6 +41,24 @@ class ActionView(GenericAPIView):
         data.is_valid(raise_exception=True)
         actions.perform(action, actor=request.user, nomination=nomination, **data.validated_data)
         return nomination_response(request, selectors.readable_nomination(request.user, pk))
+
+
+class CouncilVoteView(GenericAPIView):
+    serializer_class = CouncilVoteRequestSerializer
+
+    @extend_schema(parameters=[ID], request=CouncilVoteRequestSerializer,
+                   responses={201: CouncilVoteSerializer, **WRITE})
+    def post(self, request, pk: int):
+        """The council's secretary records the vote of the level's council at the open DECIDE stage: those present,
+        the votes for, and the minutes (a `bien_ban_hoi_dong` document attached at this stage). The number of
+        members is the council's membership on the day of the meeting; the vote must reach the level's quorum and
+        threshold, and whoever records it cannot then decide (403 without the secretary's role, 409 when the stage
+        is closed, needs no vote or has one)."""
+        nomination = selectors.readable_nomination(request.user, pk)
+        data = CouncilVoteRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        vote = actions.record_council_vote(actor=request.user, nomination=nomination, **data.validated_data)
+        return Response(CouncilVoteSerializer(vote).data, status=status.HTTP_201_CREATED)
 
 
 class InboxView(GenericAPIView):
