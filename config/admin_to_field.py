@@ -11,7 +11,7 @@ from django.contrib.admin.options import TO_FIELD_VAR
 from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
 
-from workflows.views.errors import bad_request
+from web.views.errors import bad_request
 
 
 class EmptyAdminToFieldMiddleware:

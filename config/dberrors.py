@@ -32,7 +32,7 @@ def api_exception_handler(exc, context):
     """503 JSON for a database error; anything else goes to the API's own handler."""
     from rest_framework.response import Response
 
-    from workflows.api.exceptions import api_exception_handler as handle
+    from api.exceptions import api_exception_handler as handle
 
     if isinstance(exc, DATABASE_ERRORS):
         _log(context["request"], exc)

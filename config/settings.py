@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "guardian",
     "rest_framework",
-    "knox",  # before workflows, whose admin replaces knox's (workflows/admin.py)
+    "knox",  # before api, whose admin replaces knox's (api/admin.py)
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "audit",
@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "workflows",
     "deadlines",
     "notifications",
+    "api",
+    "web",
+    "bench",
     "django_tasks",
     "axes",
 ]
@@ -89,7 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "workflows.context_processors.navigation",
+                "web.context_processors.navigation",
             ],
         },
     },
@@ -175,24 +178,24 @@ DEADLINE_REMIND_DAYS_BEFORE = int(os.environ.get("DEADLINE_REMIND_DAYS_BEFORE", 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",  # `Authorization: Token …`, kept as a digest, expiring (workflows/api/tokens.py)
+        "knox.auth.TokenAuthentication",  # `Authorization: Token …`, kept as a digest, expiring (api/tokens.py)
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "workflows.api.pagination.LimitOffset",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.LimitOffset",
     "PAGE_SIZE": 50,
-    # A locked/unreachable database is a 503 (config.dberrors); everything else: workflows.api.exceptions.
+    # A locked/unreachable database is a 503 (config.dberrors); everything else: api.exceptions.
     "EXCEPTION_HANDLER": "config.dberrors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],  # errors are JSON, even for a browser
-    # JSON only (a body nested too deep is a 400: workflows.api.parsers); the upload views add multipart and forms.
-    "DEFAULT_PARSER_CLASSES": ["workflows.api.parsers.JSONParser"],
-    # On-demand audit checks per user, the API and the page together (workflows.api.views.audit.VerifyThrottle).
-    # Counted in the default cache: per process unless CACHES names a shared one.
-    "DEFAULT_THROTTLE_RATES": {"audit_verify": os.environ.get("AUDIT_VERIFY_RATE", "6/min")},
+    # JSON only (a body nested too deep is a 400: api.parsers); the upload views add multipart and forms.
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
 }
+# On-demand audit checks per user, the API and the page together (workflows.verification.spend_check).
+# Counted in the default cache: per process unless CACHES names a shared one.
+AUDIT_VERIFY_RATE = os.environ.get("AUDIT_VERIFY_RATE", "6/min")
 # API tokens (django-rest-knox) live API_TOKEN_TTL_HOURS from their issue; they die earlier at a password change, at the
-# web logout and at POST /api/auth/logout/ or logout-all/ (workflows/api/tokens.py).
+# web logout and at POST /api/auth/logout/ or logout-all/ (api/tokens.py).
 API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "10")))
 REST_KNOX = {"TOKEN_TTL": API_TOKEN_TTL, "AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False}
 SPECTACULAR_SETTINGS = {

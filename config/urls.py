@@ -2,16 +2,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from workflows.views.accounts import LoginView
+from web.views.accounts import LoginView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/", include("workflows.api.urls")),
+    path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", include("workflows.urls")),
+    path("", include("web.urls")),
 ]
 
 # A body over DATA_UPLOAD_MAX_MEMORY_SIZE (413) or with too many fields (400), refused before a view reads it.
-handler400 = "workflows.views.errors.bad_request"
+handler400 = "web.views.errors.bad_request"

@@ -1,5 +1,5 @@
 """Per-request memo of the reader's roles: a page's own scope (workflows.selectors) and its navigation bar
-(workflows.context_processors) both need them, and read them once between them."""
+(web.context_processors) both need them, and read them once between them."""
 
 from django.utils.functional import SimpleLazyObject
 

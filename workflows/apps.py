@@ -6,7 +6,3 @@ class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = _("Quy trình xét duyệt")
 
-    def ready(self):
-        from .api import tokens
-
-        tokens.connect()  # API tokens die at a password change and at the web logout

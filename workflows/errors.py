@@ -53,7 +53,7 @@ def refused_request(exc: Exception) -> tuple[int, str] | None:
     """A request Django refused while reading it, as (status, message): a body over DATA_UPLOAD_MAX_MEMORY_SIZE is
     413; too many fields or files, and any other SuspiciousOperation, 400. None for any other exception.
 
-    The pages answer these through config.urls.handler400, the API through workflows.api.exceptions."""
+    The pages answer these through config.urls.handler400, the API through api.exceptions."""
     if isinstance(exc, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         return 413, _("Dữ liệu gửi lên quá lớn: tối đa %(size)s (không tính tệp đính kèm).") % {

@@ -172,7 +172,7 @@ def test_the_api_answers_json_503_and_the_next_request_works(login):
 def test_other_errors_are_not_turned_into_503(login):
     client = login("commune_staff")
     client.raise_request_exception = False
-    with mock.patch("workflows.views.nominations.paginate", side_effect=ValueError("bug")):
+    with mock.patch("web.views.nominations.paginate", side_effect=ValueError("bug")):
         response = client.get(reverse("nomination-list"))
     assert response.status_code == 500
 

@@ -543,7 +543,7 @@ def test_no_route_answers_junk_with_a_server_error(world, settings):
     assert len(routes) > 40 and any(r.api for r in routes) and any(r.template.startswith("admin/") for r in routes)
     errors: dict[tuple, dict] = {}
     captured, sent, timings = Captured(), [], {}
-    loggers = [logging.getLogger(name) for name in ("django.request", "workflows.api.exceptions")]
+    loggers = [logging.getLogger(name) for name in ("django.request", "api.exceptions")]
     for logger in loggers:
         logger.addHandler(captured)
     try:

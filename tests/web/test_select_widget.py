@@ -1,9 +1,9 @@
-"""workflows.forms.Select renders in Python what Django's Select renders through its templates."""
+"""web.forms.Select renders in Python what Django's Select renders through its templates."""
 
 from django import forms
 from django.test.html import parse_html
 
-from workflows.forms import AuditFilterForm, NominationFilterForm, Select
+from web.forms import AuditFilterForm, NominationFilterForm, Select
 
 CHOICES = [("", "Tất cả"), ("a", "Bằng khen <Thủ tướng> & “Chiến sĩ”"), ("b\"'", "Giấy khen"), (3, "Cấp xã")]
 

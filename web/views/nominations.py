@@ -17,9 +17,10 @@ from nominations.holds import may_hold
 from nominations.models import DocumentKind, Nomination
 from roles.models import Role
 from roles.selectors import units_with_role
+from workflows import actions, routing, selectors
+from workflows.errors import HANDLED, InvalidTransition
+from workflows.lifecycle import EDITABLE
 
-from .. import actions, routing, selectors
-from ..errors import HANDLED, InvalidTransition
 from ..forms import (
     ActionForm,
     ClearHoldForm,
@@ -30,7 +31,6 @@ from ..forms import (
     NominationEditForm,
     NominationFilterForm,
 )
-from ..lifecycle import EDITABLE
 from .common import paginate, parse_id, query_without_page, refused
 
 # URL name of an action → (the lifecycle transition, its label on the button and the form's title).

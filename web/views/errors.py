@@ -1,13 +1,13 @@
 """The page for a request Django refused before a view could use it (config.urls handler400): a body over
 DATA_UPLOAD_MAX_MEMORY_SIZE is 413, too many fields or files 400; the same as JSON under /api/ (a refusal inside an
-API view is answered by workflows.api.exceptions)."""
+API view is answered by api.exceptions)."""
 
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
-from ..errors import refused_request
+from workflows.errors import refused_request
 
 
 @requires_csrf_token

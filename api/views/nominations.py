@@ -1,7 +1,7 @@
 """Nominations: list and create, read and edit, documents, the planned route and the timeline.
 
 Reads go through workflows.selectors (a nomination out of the reader's scope is 404), writes through
-workflows.actions; the checks and their order are the pages' (workflows.views.nominations).
+workflows.actions; the checks and their order are the pages' (web.views.nominations).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -18,10 +18,10 @@ from rest_framework.views import APIView
 
 from roles.models import Role
 from roles.selectors import units_with_role
+from workflows import actions, routing, selectors
+from workflows.errors import InvalidTransition
+from workflows.lifecycle import EDITABLE
 
-from ... import actions, routing, selectors
-from ...errors import InvalidTransition
-from ...lifecycle import EDITABLE
 from ..negotiation import ErrorsAsJSON
 from ..schema import FILTERED, READ_ONE, WRITE
 from ..serializers import (

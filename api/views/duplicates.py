@@ -6,7 +6,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from ... import actions, selectors
+from workflows import actions, selectors
+
 from ..schema import READ, WRITE
 from ..serializers import DuplicateFlagSerializer, DuplicateResolveSerializer
 

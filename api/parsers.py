@@ -3,7 +3,7 @@
 DRF's JSONParser turns a ValueError into a ParseError, but json.loads answers "[[[[…" a few thousand deep with a
 RecursionError, which was a 500. The size of a body is not checked here: DRF reads JSON and form bodies through
 `request.body`, where Django refuses one over DATA_UPLOAD_MAX_MEMORY_SIZE (RequestDataTooBig → 413 in
-workflows.api.exceptions).
+api.exceptions).
 
 The default for every API view (REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]); the views that take files list their
 multipart and form parsers themselves.

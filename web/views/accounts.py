@@ -4,8 +4,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 
 from roles.models import Role
-
-from .. import demo
+from workflows import demo
 
 
 class LoginView(auth_views.LoginView):

@@ -17,7 +17,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from ..errors import WorkflowError, http_status, messages_of, refused_request
+from workflows.errors import WorkflowError, http_status, messages_of, refused_request
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nominations import rules
+from workflows import actions, selectors
 
-from ... import actions, selectors
 from ..parsers import JSONParser
 from ..schema import READ_ONE, WRITE
 from ..serializers import HoldClearSerializer, HoldPlaceSerializer, HoldSerializer

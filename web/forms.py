@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nominations.models import AwardType, BkTtgPath, DocumentKind, HoldReason, NomineeKind, Round, Status
 from roles.models import Level, OrgUnit
-
-from .labels import EVENT_LABELS
+from workflows.labels import EVENT_LABELS
 
 
 class NominationCreateForm(forms.Form):

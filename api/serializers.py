@@ -27,9 +27,8 @@ from nominations.models import (
     Status,
 )
 from roles.models import Level, OrgUnit, Role, RoleAssignment
-
-from ..actions import ACTION_NAMES
-from ..models import CouncilVote, Stage, Step
+from workflows.actions import ACTION_NAMES
+from workflows.models import CouncilVote, Stage, Step
 
 API_ACTIONS = ACTION_NAMES
 API_ACTION_OF_TRANSITION = {"return_": "return"}

@@ -1,6 +1,6 @@
 """The audit browser for inspectors: the events of their subtree, the chain check, the export.
 
-The chain check and the export share the API's rules (workflows.api.views.audit): the same throttle budget, the
+The chain check and the export follow the API's rules (workflows.verification): the same budget per user, the
 same scoped answer, the same export root.
 """
 
@@ -14,9 +14,8 @@ from django.views.decorators.http import require_POST
 
 from audit.export import export_lines
 from audit.verification import verify_increment
+from workflows import selectors, verification
 
-from .. import selectors
-from ..api.views.audit import AuditVerify, VerifyThrottle, export_root, too_many_checks, verification_answer
 from ..forms import AuditFilterForm
 from .common import parse_id
 
@@ -49,15 +48,15 @@ def audit_events(request):
 @require_POST
 def audit_verify(request):
     roots = selectors.inspector_roots(request.user)
-    throttle = VerifyThrottle()
-    if not throttle.allow_request(request, AuditVerify):
-        seconds, message = too_many_checks(throttle.wait())
-        response = render(request, "workflows/audit_verify.html", {"throttled": message}, status=429)
-        response["Retry-After"] = str(seconds)
+    try:
+        verification.spend_check(request.user)
+    except verification.TooManyChecks as exc:
+        response = render(request, "workflows/audit_verify.html", {"throttled": exc.message}, status=429)
+        response["Retry-After"] = str(exc.seconds)
         return response
-    verification = verify_increment()
-    answer = verification_answer(verification, roots)
-    return render(request, "workflows/audit_verify.html", {"answer": answer}, status=200 if verification.ok else 409)
+    checked = verify_increment()
+    answer = verification.verification_answer(checked, roots)
+    return render(request, "workflows/audit_verify.html", {"answer": answer}, status=200 if checked.ok else 409)
 
 
 @login_required
@@ -65,7 +64,7 @@ def audit_export(request):
     roots = selectors.inspector_roots(request.user)
     form = AuditFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    root = export_root(request.user, roots, data.get("unit"))
+    root = verification.export_root(request.user, roots, data.get("unit"))
     lines = (line + "\n" for line in export_lines(org_path=root, since=data.get("since"), until=data.get("until")))
     response = StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localdate():%Y%m%d}.jsonl"'

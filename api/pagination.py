@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
-from .. import selectors
+from workflows import selectors
 
 MAX_LIMIT = 500
 MAX_OFFSET = 2**31 - 1

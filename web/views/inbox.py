@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deadlines.policy import with_days_left
+from workflows import actions, selectors
+from workflows.errors import HANDLED
 
-from .. import actions, selectors
-from ..errors import HANDLED
 from ..forms import DuplicateResolveForm, InboxFilterForm
 from .common import paginate, query_without_page, refused
 

@@ -5,8 +5,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.functional import cached_property
 
-from .. import selectors
-from ..errors import http_status, messages_of
+from workflows import selectors
+from workflows.errors import http_status, messages_of
 
 PAGE_SIZE = 25
 BIGINT_MAX = 2**63 - 1  # the largest id or sequence number the databases store

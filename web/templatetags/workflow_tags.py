@@ -2,9 +2,8 @@ from django import template
 
 from nominations.models import Status
 from roles.models import Level
-
-from ..labels import EVENT_LABELS
-from ..models import Step
+from workflows.labels import EVENT_LABELS
+from workflows.models import Step
 
 register = template.Library()
 

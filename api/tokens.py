@@ -11,7 +11,7 @@ what it stands for:
   user's other tokens as it ends their other sessions. `QuerySet.update(password=…)` sends no signal: don't.
 - **the web logout** (`user_logged_out`) kills every token of that user: logging out means all of it.
 
-The API's own logout (`POST /api/auth/logout/`, `/logout-all/`, workflows/api/views/auth.py) revokes the caller's
+The API's own logout (`POST /api/auth/logout/`, `/logout-all/`, api/views/auth.py) revokes the caller's
 token or all of them. Connected once from `WorkflowsConfig.ready()`.
 """
 

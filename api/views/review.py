@@ -8,8 +8,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from deadlines.policy import with_days_left
+from workflows import actions, selectors
 
-from ... import actions, selectors
 from ..schema import FILTERED, WRITE
 from ..serializers import (
     API_ACTIONS,
