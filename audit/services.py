@@ -6,12 +6,15 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, router
 from django.utils import timezone
 
-import rows
 from audit.models import Event
 from audit.verify_export import GENESIS_HASH, event_hash
 
 # pg_advisory_xact_lock key that serializes appends on PostgreSQL ("audit" in ASCII).
 APPEND_LOCK_KEY = 0x6175646974
+# The append's one hand-written statement: the head, read under the lock in one call on PostgreSQL (the ORM cannot
+# call the function); the ORM's own query on SQLite would be the same statement.
+HEAD_LOCKED = "SELECT head_seq, head_hash FROM audit_head_locked(%s)"
+HEAD = "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1"
 
 
 class NotInTransaction(RuntimeError):
@@ -59,7 +62,7 @@ def record(
     event.seq, event.prev_hash = _next_link(connection)
     event.at = timezone.now()
     event.hash = event_hash(event.chain_fields())
-    rows.insert(event)
+    event.save(using=using)
     return event
 
 
@@ -82,8 +85,10 @@ def _refuse_float(text: str):
 
 def _next_link(connection) -> tuple[int, str]:
     """(seq, prev_hash) for the next event, holding the append lock until the transaction ends."""
-    if connection.vendor == "postgresql":  # the lock, then the head as committed (migration 0003)
-        head = rows.fetch("SELECT head_seq, head_hash FROM audit_head_locked(%s)", [APPEND_LOCK_KEY], connection.alias)
-    else:
-        head = rows.fetch("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1", [], connection.alias)
-    return (head[0][0] + 1, head[0][1]) if head else (1, GENESIS_HASH)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # the lock, then the head as committed (migration 0003)
+            cursor.execute(HEAD_LOCKED, [APPEND_LOCK_KEY])
+        else:  # the transaction's IMMEDIATE write lock is held already
+            cursor.execute(HEAD)
+        head = cursor.fetchone()
+    return (head[0] + 1, head[1]) if head and head[0] is not None else (1, GENESIS_HASH)

@@ -5,3 +5,12 @@ class DeadlinesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "deadlines"
     verbose_name = "Thời hạn"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from .calendar import forget_overrides
+        from .models import CalendarOverride
+
+        post_save.connect(forget_overrides, sender=CalendarOverride, dispatch_uid="calendar-override-saved")
+        post_delete.connect(forget_overrides, sender=CalendarOverride, dispatch_uid="calendar-override-deleted")

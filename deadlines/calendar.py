@@ -4,13 +4,13 @@ corrected by CalendarOverride rows an administrator adds (compensatory working d
 import datetime as dt
 
 import holidays
-
-import rows
+from django.core.cache import cache
 
 from .models import CalendarOverride
 
-# Every stage opened reads the overrides: one statement, built once (rows).
-OVERRIDES = " FROM deadlines_calendaroverride"
+# Every stage opened counts working days with the overrides: they are kept in the cache (emptied whenever one is
+# saved or deleted: deadlines.models), so opening a stage reads none.
+OVERRIDES_KEY = "deadlines:calendar-overrides"
 
 # Vietnam's public holidays, computed once per process (a year is filled in the first time a date in it is asked).
 VIETNAM_HOLIDAYS = holidays.Vietnam()
@@ -22,7 +22,7 @@ class WorkingCalendar:
 
     def __init__(self, overrides=None):
         if overrides is None:
-            overrides = {o.date: o.is_working_day for (o,) in rows.select((CalendarOverride,), OVERRIDES, [])}
+            overrides = cache.get_or_set(OVERRIDES_KEY, _overrides)
         self._holidays = VIETNAM_HOLIDAYS
         self._answers: dict[dt.date, bool] = dict(overrides)  # the overrides are answers known in advance
 
@@ -52,6 +52,15 @@ class WorkingCalendar:
             day += dt.timedelta(days=1)
             count += self.is_working_day(day)
         return count
+
+
+def _overrides() -> dict[dt.date, bool]:
+    return dict(CalendarOverride.objects.values_list("date", "is_working_day"))
+
+
+def forget_overrides(**_kwargs) -> None:
+    """A receiver of CalendarOverride's save and delete: the next calendar reads them afresh."""
+    cache.delete(OVERRIDES_KEY)
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:

@@ -10,8 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-import rows
-
 from .models import Kind, Notification
 
 
@@ -30,7 +28,7 @@ def send(*, users, kind: str, title: str, body: str, nomination=None) -> list[No
         return []
     created = [Notification(user_id=user.pk, kind=kind, nomination=nomination, title=title, body=body) for user in users]
     if len(created) == 1:  # the usual case: a plain INSERT (bulk_create would wrap it in a transaction outside one)
-        rows.insert(created[0])
+        created[0].save(force_insert=True)
     else:
         Notification.objects.bulk_create(created)
     addresses = [user.email for user in users if user.email]

@@ -10,8 +10,6 @@ import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
-import rows
-
 from .models import Level, OrgUnit, Role, RoleAssignment, valid_on_q
 
 
@@ -45,46 +43,17 @@ def roles_held(user, day: datetime.date | None = None) -> dict[str, list[tuple[i
 
 def holds_role_at(user, role: str, unit: OrgUnit, day: datetime.date | None = None) -> bool:
     """Whether `user` holds `role` at `unit` on `day` (today by default): the assignment's and the unit's dates
-    as the database holds them, in one statement (every action asks: plain SQL)."""
+    as the database holds them, in one statement (the partial unique index of live assignments finds the row)."""
     if not user or not user.is_authenticated:
         return False
-    day = day or timezone.localdate()
-    return bool(rows.fetch(HOLDS_ROLE_AT, [user.pk, unit.pk, str(role), day, day, day, day]))
-
-
-# RoleAssignment.objects.valid_on(day).filter(user=…, org_unit=…, role=…).exists(), tested against it. The
-# partial unique index of live assignments (user, org_unit, role) finds the row; the unit is read by its key.
-HOLDS_ROLE_AT = """SELECT 1 FROM roles_roleassignment
-JOIN roles_orgunit ON roles_orgunit.id = roles_roleassignment.org_unit_id
-WHERE roles_roleassignment.user_id = %s AND roles_roleassignment.org_unit_id = %s AND roles_roleassignment.role = %s
-AND roles_roleassignment.revoked_at IS NULL
-AND (roles_roleassignment.valid_from IS NULL OR roles_roleassignment.valid_from <= %s)
-AND (roles_roleassignment.valid_to IS NULL OR roles_roleassignment.valid_to >= %s)
-AND (roles_orgunit.valid_from IS NULL OR roles_orgunit.valid_from <= %s)
-AND (roles_orgunit.valid_to IS NULL OR roles_orgunit.valid_to >= %s)
-LIMIT 1"""
+    return RoleAssignment.objects.valid_on(day).filter(user=user, org_unit=unit, role=role).exists()
 
 
 def role_holders(unit_id: int, role: str, day: datetime.date | None = None) -> list[tuple[int, str, str, str]]:
     """(user id, e-mail, the unit's code, the unit's name) of every active user holding `role` at the unit on
-    `day` (today by default), by user id: the check holds_role_at makes, in one statement (every forward asks
-    whom to tell)."""
-    day = day or timezone.localdate()
-    return rows.fetch(ROLE_HOLDERS, [unit_id, str(role), day, day, day, day])
-
-
-ROLE_HOLDERS = """SELECT auth_user.id, auth_user.email, roles_orgunit.code, roles_orgunit.name
-FROM roles_roleassignment
-JOIN auth_user ON auth_user.id = roles_roleassignment.user_id
-JOIN roles_orgunit ON roles_orgunit.id = roles_roleassignment.org_unit_id
-WHERE roles_roleassignment.org_unit_id = %s AND roles_roleassignment.role = %s
-AND roles_roleassignment.revoked_at IS NULL
-AND (roles_roleassignment.valid_from IS NULL OR roles_roleassignment.valid_from <= %s)
-AND (roles_roleassignment.valid_to IS NULL OR roles_roleassignment.valid_to >= %s)
-AND (roles_orgunit.valid_from IS NULL OR roles_orgunit.valid_from <= %s)
-AND (roles_orgunit.valid_to IS NULL OR roles_orgunit.valid_to >= %s)
-AND auth_user.is_active
-ORDER BY auth_user.id"""
+    `day` (today by default), by user id, in one statement: the check holds_role_at makes."""
+    holders = RoleAssignment.objects.valid_on(day).filter(org_unit_id=unit_id, role=role, user__is_active=True)
+    return list(holders.order_by("user_id").values_list("user_id", "user__email", "org_unit__code", "org_unit__name"))
 
 
 def inspectable_units(user, day: datetime.date | None = None) -> QuerySet[OrgUnit]:

@@ -13,7 +13,6 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-import rows
 from audit.models import Event
 from nominations.models import DocumentKind, DuplicateFlag, Nomination, Status
 from roles.models import OrgUnit, Role
@@ -247,16 +246,9 @@ def open_stage(nomination: Nomination) -> Stage | None:
 
 
 def stages_of(nomination: Nomination) -> list[Stage]:
-    """Every stage of the nomination, oldest first, with its unit (one statement, built once: every review action
-    reads them; a route has a few dozen at most)."""
-    found = rows.select((Stage, OrgUnit), STAGES_OF, [nomination.pk])
-    for stage, unit in found:
-        stage.org_unit = unit
-    return [stage for stage, _unit in found]
-
-
-STAGES_OF = """ FROM workflows_stage JOIN roles_orgunit ON roles_orgunit.id = workflows_stage.org_unit_id
-WHERE workflows_stage.nomination_id = %s ORDER BY workflows_stage.opened_at, workflows_stage.id"""
+    """Every stage of the nomination, oldest first, with its unit (one statement: every review action reads them;
+    a route has a few dozen at most)."""
+    return list(Stage.objects.filter(nomination_id=nomination.pk).select_related("org_unit").order_by("opened_at", "pk"))
 
 
 def nomination_events(nomination: Nomination) -> QuerySet[Event]:

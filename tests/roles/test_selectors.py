@@ -95,10 +95,10 @@ def test_a_unit_that_ended_yesterday_gives_its_roles_nothing(org_tree, users):
     assert selectors.roles_held(users["commune_staff"]) == {}
 
 
-# --- the hand-written statements answer what the ORM query they replace answers --------------------------------
+# --- holds_role_at and role_holders by every kind of validity, against the assignments themselves ----------------
 
 
-def test_holds_role_at_and_role_holders_agree_with_the_orm_in_every_case(org_tree, users):
+def test_holds_role_at_and_role_holders_follow_every_kind_of_validity(org_tree, users):
     User = get_user_model()
     unit, day = org_tree["LC-BACHA"], today()
     d = datetime.timedelta

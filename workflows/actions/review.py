@@ -4,23 +4,22 @@ Each action, inside one transaction: lock the nomination and check the stage act
 one (`Conflict`); check the transition is legal (`InvalidTransition`), then the actor's permission
 (`PermissionDenied`); run the guards (`ValidationError`); apply the transition and move the stages;
 append the audit event; write the notices (in the transaction: they commit or roll back with the action; their
-e-mail waits for the commit). Approve, return and reject read and write their rows through `rows` (the hot path).
+e-mail waits for the commit).
 """
 
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-import rows
 from audit.services import record
 from deadlines import policy as deadline_policy
 from nominations import rules
-from nominations.models import AwardType, Nomination, Nominee
+from nominations.models import Nomination, Nominee
 from notifications import services as notification_services
 
 from .. import guards, routing
@@ -41,33 +40,18 @@ def lock_nomination(nomination: Nomination | int) -> Nomination:
         "award", "round", "nominee", "submitting_unit").get(pk=pk)
 
 
-# The one statement every review starts with: the nomination locked, its award and nominee, and whether the nominee
-# has an active hold (for nominations.rules.check_not_held). Built once (rows.select); FOR UPDATE where the database
-# has it.
-REVIEW_LOCK = """, EXISTS (SELECT 1 FROM nominations_hold
-    WHERE nominations_hold.nominee_id = nominations_nomination.nominee_id AND nominations_hold.cleared_at IS NULL),
-EXISTS (SELECT 1 FROM audit_event WHERE audit_event.object_type = 'nominations.nomination'
-    AND audit_event.object_id = CAST(nominations_nomination.id AS VARCHAR(64)) AND audit_event.actor_id = %s
-    AND (audit_event.action IN ('nomination.create', 'nomination.update', 'nomination.submit',
-        'nomination.resubmit')
-        OR (audit_event.action = 'nomination.document_add' AND audit_event.from_status IN ('draft', 'returned'))))
-FROM nominations_nomination
-JOIN nominations_awardtype ON nominations_awardtype.id = nominations_nomination.award_id
-JOIN nominations_nominee ON nominations_nominee.id = nominations_nomination.nominee_id
-WHERE nominations_nomination.id = %s"""
-
-
 def lock_for_review(nomination: Nomination | int, actor) -> Nomination:
-    """The nomination under review, locked, with `award`, `nominee`, `held` and whether `actor` took a proposer's
-    part in it (guards.proposer_events, read from the audit log), in one statement."""
+    """The nomination under review, locked, with `award`, `nominee`, `held` (whether the nominee has an active hold:
+    rules.check_not_held) and whether `actor` took a proposer's part in it (guards.proposer_events, read from the
+    audit trail), in one statement."""
     pk = nomination.pk if isinstance(nomination, Nomination) else nomination
-    lock = " FOR UPDATE OF nominations_nomination" if connection.features.has_select_for_update_of else ""
-    found = rows.select((Nomination, AwardType, Nominee), REVIEW_LOCK + lock, [actor.pk, pk], extra=2)
-    if not found:
-        raise Nomination.DoesNotExist("Nomination matching query does not exist.")
-    nomination, nomination.award, nomination.nominee, held, proposed = found[0]
-    nomination.held = bool(held)
-    nomination.proposed_by = {actor.pk: bool(proposed)}
+    nomination = (
+        Nomination.objects.select_for_update(of=("self",)).select_related("award", "nominee")
+        .annotate(held=Exists(rules.active_holds(OuterRef("nominee_id"))),
+                  proposed=Exists(guards.proposer_events(OuterRef("pk"), actor)))
+        .get(pk=pk)
+    )
+    nomination.proposed_by = {actor.pk: nomination.proposed}
     return nomination
 
 
@@ -124,22 +108,22 @@ ACTION_LABELS = {
 
 def _open(nomination: Nomination, route: list[routing.Stop], position: int, now) -> Stage:
     stop = route[position]
-    stage = rows.insert(Stage(
+    stage = Stage.objects.create(
         nomination=nomination, position=position, level=stop.level, org_unit_id=stop.unit, step=stop.step,
         opened_at=now, due_at=deadline_policy.due_at(now, stop.level, stop.step, nomination.award.code),
-    ))
+    )
     notification_services.stage_opened(nomination, org_unit_id=stage.org_unit_id, role=stage.role, due_at=stage.due_at)
     return stage
 
 
 def _close(stage: Stage, actor, outcome: str, comment: str, now) -> None:
     stage.closed_at, stage.closed_by, stage.outcome, stage.comment = now, actor, outcome, comment
-    rows.update(stage, "closed_at", "closed_by", "outcome", "comment")
+    stage.save(update_fields=["closed_at", "closed_by", "outcome", "comment"])
 
 
 def _save(nomination: Nomination, now, *fields: str) -> None:
     nomination.updated_at = now
-    rows.update(nomination, "status", "updated_at", *fields)
+    nomination.save(update_fields=["status", "updated_at", *fields])
 
 
 def _record(action, actor, nomination, before, stage, comment="", **data):
