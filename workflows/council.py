@@ -13,6 +13,7 @@ from nominations.models import Nomination
 from roles.models import Level, valid_on_q
 
 from .models import CouncilMember, CouncilRule, CouncilVote, Stage, Step
+from .routing import route_of
 
 
 def council_rule(level: int, award_id: int, day: datetime.date) -> CouncilRule | None:
@@ -22,8 +23,6 @@ def council_rule(level: int, award_id: int, day: datetime.date) -> CouncilRule |
 
 
 def council_rules_for_route(nomination: Nomination) -> list[dict]:
-    from .routing import route_of
-
     try:
         route = route_of(nomination)
     except ValidationError:

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from nominations.models import AwardType, Nomination
-from nominations.rules import award_rule_on, deciding_level_for
+from nominations.rules import deciding_level_for
 from roles import selectors as org
 from roles.models import Level, OrgUnit, valid_on_q
 
@@ -112,34 +112,3 @@ def route_with_state(nomination: Nomination, open_stage: Stage | None) -> list[R
         state = "done" if i < current else "current" if (i == current and open_stage is not None) else "planned"
         entries.append(RouteEntry(stop=stop, state=state, unit_name=names.get(stop.unit, stop.code)))
     return entries
-
-
-def rules_applied(nomination: Nomination) -> dict:
-    """Which rules judge the nomination: those in force on its date (first submission; today for a draft).
-
-    For the nomination's page and the API: {"date", "profile": {code, name, valid_from, valid_to},
-    "deciding_level": {level, label, basis, valid_from, valid_to}, "council": [{level, label, quorum_percent,
-    threshold_percent, threshold_base}]}."""
-    from .council import council_rules_for_route  # the council module imports this one
-
-    day = nomination.route_date
-    chain = list(org.ancestors(nomination.submitting_unit))
-    try:
-        profile = profile_for([u for u in chain if u.is_valid_on(day)] or chain, day)
-        profile_info = {"code": profile.code, "name": profile.name, "valid_from": profile.valid_from,
-                        "valid_to": profile.valid_to}
-    except ValidationError:
-        profile_info = None
-    rule = award_rule_on(nomination.award, day)
-    level = rule.deciding_level if rule is not None else nomination.award.deciding_level
-    return {
-        "date": day,
-        "profile": profile_info,
-        "deciding_level": {
-            "level": level, "label": str(Level(level).label),
-            "basis": rule.basis if rule is not None else "",
-            "valid_from": rule.valid_from if rule is not None else nomination.award.valid_from,
-            "valid_to": rule.valid_to if rule is not None else nomination.award.valid_to,
-        },
-        "council": council_rules_for_route(nomination),
-    }

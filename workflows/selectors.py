@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 
 from audit.models import Event
 from nominations.models import DocumentKind, DuplicateFlag, Nomination, Status
-from roles.models import OrgUnit, Role
-from roles.selectors import holds_role_at, inspector_root_paths, roles_held
+from nominations.rules import award_rule_on
+from roles.models import Level, OrgUnit, Role
+from roles.selectors import ancestors, holds_role_at, inspector_root_paths, roles_held
 
-from .council import council_rule
+from . import routing
+from .council import council_rule, council_rules_for_route
 from .guards import NOMINATION_TYPE, check_separation_of_duties, proposer_events
 from .lifecycle import EDITABLE, NominationLifecycle
 from .models import CouncilVote, Stage, Step
@@ -365,3 +367,32 @@ def audit_events(user, roots: list[str], data: dict) -> QuerySet[Event]:
         unit = OrgUnit.objects.filter(code=data["unit"].strip().upper()).first()
         events = events.filter(org_path__startswith=unit.path) if unit else events.none()
     return events
+
+
+def rules_applied(nomination: Nomination) -> dict:
+    """Which rules judge the nomination: those in force on its date (first submission; today for a draft).
+
+    For the nomination's page and the API: {"date", "profile": {code, name, valid_from, valid_to},
+    "deciding_level": {level, label, basis, valid_from, valid_to}, "council": [{level, label, quorum_percent,
+    threshold_percent, threshold_base}]}."""
+    day = nomination.route_date
+    chain = list(ancestors(nomination.submitting_unit))
+    try:
+        profile = routing.profile_for([u for u in chain if u.is_valid_on(day)] or chain, day)
+        profile_info = {"code": profile.code, "name": profile.name, "valid_from": profile.valid_from,
+                        "valid_to": profile.valid_to}
+    except ValidationError:
+        profile_info = None
+    rule = award_rule_on(nomination.award, day)
+    level = rule.deciding_level if rule is not None else nomination.award.deciding_level
+    return {
+        "date": day,
+        "profile": profile_info,
+        "deciding_level": {
+            "level": level, "label": str(Level(level).label),
+            "basis": rule.basis if rule is not None else "",
+            "valid_from": rule.valid_from if rule is not None else nomination.award.valid_from,
+            "valid_to": rule.valid_to if rule is not None else nomination.award.valid_to,
+        },
+        "council": council_rules_for_route(nomination),
+    }

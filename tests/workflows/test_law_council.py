@@ -16,8 +16,7 @@ from roles.services import grant_role
 from workflows import actions, demo
 from workflows.errors import Conflict
 from workflows.models import CouncilMember, CouncilRule, CouncilVote
-from workflows.routing import rules_applied
-from workflows.selectors import open_stage
+from workflows.selectors import open_stage, rules_applied
 
 COMMUNE_MEMBERS = 7  # the voting members of LC-SAPA's council in the demo (demo.COUNCILS)
 

@@ -14,7 +14,8 @@ from roles.models import Level, OrgUnit, Role
 from roles.services import grant_role
 from workflows import actions, demo
 from workflows.guards import check_deciding_authority
-from workflows.routing import plan_route, route_of, rules_applied
+from workflows.routing import plan_route, route_of
+from workflows.selectors import rules_applied
 
 D = datetime.date
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")

@@ -102,7 +102,7 @@ def _detail_context(request, nomination: Nomination, upload_form=None, hold_form
                     for t in selectors.available_actions(request.user, nomination, stage)],
         "may_edit": selectors.may_edit(request.user, nomination),
         "upload_form": (upload_form or DocumentForm()) if may_attach else None,
-        "rules": routing.rules_applied(nomination),
+        "rules": selectors.rules_applied(nomination),
         "holds": rules.active_holds(nomination.nominee_id).select_related("placed_by"),
         "hold_form": (hold_form or HoldForm()) if may_hold_nominee else None,
         "clear_hold_form": ClearHoldForm() if may_hold_nominee else None,
