@@ -1,5 +1,5 @@
 """A national data set written by bulk inserts: 34 provinces with their communes and units, people holding
-roles (RoleAssignment rows mirrored into guardian exactly as roles.permissions does), nominations spread over
+roles (RoleAssignment rows), nominations spread over
 every state with their stages, and ~10 pre-chained audit events per nomination (hashed by the verifier's
 own `event_hash`, so `audit.chain.verify_chain` accepts the log and `record()` chains on from its head).
 """
@@ -11,14 +11,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 
 from audit.verify_export import GENESIS_HASH, event_hash, format_timestamp
 from nominations.models import AwardType, Nomination, Nominee, Round, Status
-from roles.models import Level, OrgUnit, OrgUnitUserPermission, Role, RoleAssignment
-from roles.permissions import CODENAME_BY_ROLE
+from roles.models import Level, OrgUnit, Role, RoleAssignment
 from workflows.catalog import load_reference_data
 from workflows.models import Outcome, Stage, Step
 
@@ -142,10 +139,7 @@ def build(scale: int, say=print, seed: int = 7) -> World:
                 leaves.append((leaf, commune, province))
     world.units = _insert("roles_orgunit", ["id", "code", "name", "level", "parent_id", "path"], unit_rows, progress)
 
-    # --- people and their roles (RoleAssignment, mirrored into guardian's table) -------------------
-    perm_ids = dict(Permission.objects.filter(
-        content_type=ContentType.objects.get_for_model(OrgUnit), codename__in=CODENAME_BY_ROLE.values()
-    ).values_list("codename", "pk"))
+    # --- people and their roles (RoleAssignment) ---------------------------------------------------
     user_rows, grants, next_user = [], [], _next_id(User)
     joined = _dt(now)
 
@@ -173,15 +167,13 @@ def build(scale: int, say=print, seed: int = 7) -> World:
     world.commune_reviewer = appraiser[communes[0][0][0]]
     world.province_reviewer = appraiser[provinces[0][0]]
     # The fifth province's: its nominations are old ones, which made walking the date index the slowest there
-    # (845 ms at 100,000 before the scope was collected first; docs/benchmarks.md).
+    # before the scope was collected first.
     world.province_inspector = inspector[provinces[min(4, len(provinces) - 1)][0]]
     world.proposer, world.proposer_unit = proposer[leaves[0][0][0]], leaves[0][0][0]
     granted = _dt(now)
-    next_ra, next_perm = _next_id(RoleAssignment), _next_id(OrgUnitUserPermission)
+    next_ra = _next_id(RoleAssignment)
     _insert("roles_roleassignment", ["id", "user_id", "org_unit_id", "role", "granted_at"],
             ((next_ra + i, u, o, str(r), granted) for i, (u, o, r) in enumerate(grants)), progress)
-    _insert(OrgUnitUserPermission._meta.db_table, ["id", "user_id", "permission_id", "content_object_id"],
-            ((next_perm + i, u, perm_ids[CODENAME_BY_ROLE[r]], o) for i, (u, o, r) in enumerate(grants)), progress)
 
     # --- nominees, nominations, stages, events -----------------------------------------------------
     rnd = Round.objects.get(code="1315-2026")
@@ -321,7 +313,7 @@ def _reset_sequences():
         return
     from django.core.management.color import no_style
 
-    models = [OrgUnit, get_user_model(), RoleAssignment, OrgUnitUserPermission, Nominee, Nomination, Stage]
+    models = [OrgUnit, get_user_model(), RoleAssignment, Nominee, Nomination, Stage]
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(sql)

@@ -12,7 +12,9 @@ from django.db import connection, connections
 
 from . import data, measure
 
-WARM_UP = 60  # approvals and floor's, half each, before the single-process rounds (docs/benchmarks.md, round 9)
+# Approvals and floor's, half each, before the single-process rounds: a new connection's statements are prepared at
+# their sixth run and PostgreSQL plans them generically only after five more.
+WARM_UP = 60
 TARGETS = {"approvals_per_second": 200, "parallel_speedup": 1.5, "approve_statements": 12, "floor_ratio": 4,
            "selector_p95_ms": 50, "page_p95_ms": 100, "verify_per_second": 100_000}
 

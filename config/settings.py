@@ -43,7 +43,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "guardian",
     "rest_framework",
     "knox",  # before api, whose admin replaces knox's (api/admin.py)
     "drf_spectacular",
@@ -114,7 +113,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters bound by the server, and a statement run 5 times on a connection prepared: PostgreSQL then plans it
-    # once (approvals about 20 % faster, docs/benchmarks.md, round 5). Turn off behind a pooler in transaction mode.
+    # once instead of at every run. Turn off behind a pooler in transaction mode.
     if env_bool("DB_PREPARED_STATEMENTS", True):
         DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -136,11 +135,6 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-GUARDIAN_RAISE_403 = False
-ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row, anonymous users hold no grants
-# guardian stays installed only for the old grant table (roles.OrgUnitUserPermission), which nothing reads or writes
-# any more: its backend would answer from that table, so it is not hooked (roles.backends answers instead).
-SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 
 # --- Language and time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

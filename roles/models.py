@@ -7,7 +7,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from guardian.models import UserObjectPermissionBase
 
 
 class Level(models.IntegerChoices):
@@ -100,14 +99,6 @@ class OrgUnit(models.Model):
         """The paths of this unit and of every unit above it, from the root down."""
         codes = self.path.strip("/").split("/")
         return ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
-
-
-class OrgUnitUserPermission(UserObjectPermissionBase):
-    """django-guardian's direct foreign-key permission table for units, once a mirror of the assignments valid today.
-    Nothing reads or writes it any more (permission checks read RoleAssignment: roles.selectors); a migration may
-    drop it."""
-
-    content_object = models.ForeignKey(OrgUnit, on_delete=models.CASCADE)
 
 
 class RoleAssignmentQuerySet(models.QuerySet):

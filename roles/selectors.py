@@ -25,7 +25,7 @@ def units_with_role(user, role: str, day: datetime.date | None = None) -> QueryS
 def roles_held(user, day: datetime.date | None = None) -> dict[str, list[tuple[int, str]]]:
     """{role: [(unit id, unit path), ...]} of every role `user` holds at a valid unit (one query). Scopes built
     from these constants let PostgreSQL plan a list from the units' own indexes, where a subquery left it
-    guessing (docs/benchmarks.md). A request's user (roles.middleware) reads them once per request and day."""
+    guessing. A request's user (roles.middleware) reads them once per request and day."""
     held: dict[str, list[tuple[int, str]]] = {}
     if not user or not user.is_authenticated:
         return held
