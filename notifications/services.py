@@ -77,13 +77,13 @@ def nomination_awarded(nomination) -> None:
                      "day": nomination.decision_date.strftime("%d/%m/%Y")})
 
 
-def stage_opened(nomination, *, org_unit_id: int, role: str, due_at) -> None:
-    """Tell whoever may act on the new stage (the role's permission at the unit, as the actions check it) that a
-    nomination waits for them: one query for the recipients and the unit's name, one INSERT."""
+def stage_opened(nomination, *, holders: list[tuple[int, str, str, str]], due_at) -> None:
+    """Tell whoever may act on the new stage that a nomination waits for them: `holders` are the role's holders at
+    the stage's unit as the actions check them ((user id, e-mail, unit code, unit name): roles.selectors.
+    role_holders), one INSERT."""
     from roles.models import OrgUnit
-    from roles.selectors import role_holders
 
-    found = role_holders(org_unit_id, role)
+    found = holders
     if not found:
         return
     unit = OrgUnit(code=found[0][2], name=found[0][3])

@@ -7,7 +7,7 @@
    out of the contracts, as `rows` was, is caught too).
 3. No module runs hand-written SQL outside the allowed places. Every .py file git knows of (tracked, or new and not
    ignored) is read, except tests/ and migrations/; these others may too, and nothing else:
-   - workflows/actions/review_sql.py: the review path's named statements (DESIGN.md, "hand-written SQL exists only
+   - workflows/review_sql.py: the review path's named statements (DESIGN.md, "hand-written SQL exists only
      where a profile proves it pays, as named statements beside the one function that runs them");
    - audit/services.py: the append's own statement, the chain's head read under the append lock
      (`audit_head_locked()` on PostgreSQL, a function the ORM cannot call; the same head read on SQLite);
@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 SQL_ALLOWED = {
-    "workflows/actions/review_sql.py",
+    "workflows/review_sql.py",
     "audit/services.py",
     "audit/chain.py",
 }

@@ -12,6 +12,7 @@ from nominations.models import Nomination, Status
 from roles.models import Role
 from roles.selectors import holds_role_at
 
+from . import review_sql
 from .models import Stage
 
 # The statuses in which the proposer may still change the dossier.
@@ -38,7 +39,7 @@ class NominationLifecycle:
         return holds_role_at(user, Role.PROPOSER, self.nomination.submitting_unit)
 
     def holds_stage_role(self, user) -> bool:
-        return self.stage is not None and holds_role_at(user, self.stage.role, self.stage.org_unit)
+        return self.stage is not None and review_sql.holds_role_at(user, self.stage.role, self.stage.org_unit)
 
     def may_place_hold(self, user) -> bool:
         return may_hold(user, self.nomination.nominee.unit)

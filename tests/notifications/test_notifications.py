@@ -4,6 +4,7 @@ from django.db import transaction
 
 from notifications import selectors, services
 from notifications.models import Kind, Notification
+from roles.selectors import role_holders
 from workflows import actions
 from workflows.selectors import open_stage
 
@@ -86,7 +87,7 @@ def test_a_stage_opening_is_written_with_the_action_in_two_statements_and_names_
     assert f"{stage.org_unit.code} – {stage.org_unit.name}" in note.body
     # and telling a stage's role holders is one query for them (and the unit's name) and one INSERT
     with django_assert_num_queries(2):
-        services.stage_opened(n, org_unit_id=stage.org_unit_id, role=stage.role, due_at=stage.due_at)
+        services.stage_opened(n, holders=role_holders(stage.org_unit_id, stage.role), due_at=stage.due_at)
     assert Notification.objects.filter(kind=Kind.STAGE_OPENED, nomination=n, user=users["commune_staff"]).count() == 2
 
 
@@ -101,7 +102,7 @@ def test_a_stage_opening_with_no_role_holder_inserts_nothing(draft_factory, user
         revoke_role(actor=users["admin"], assignment=assignment)
     before = Notification.objects.count()
     with django_assert_num_queries(1):
-        services.stage_opened(n, org_unit_id=stage.org_unit_id, role=stage.role, due_at=stage.due_at)
+        services.stage_opened(n, holders=role_holders(stage.org_unit_id, stage.role), due_at=stage.due_at)
     assert Notification.objects.count() == before
 
 

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, reverse
 
-from workflows import urls as workflow_urls
+from web import urls as workflow_urls
 
 ROOT = Path(django_settings.BASE_DIR)
 

@@ -22,3 +22,31 @@ def test_the_review_lock_reads_the_award_the_nominee_the_hold_and_the_proposers_
         assert lock_for_review(in_review, users["commune_chair"]).held is True
     with pytest.raises(Nomination.DoesNotExist), transaction.atomic():
         lock_for_review(0, users["commune_chair"])
+
+
+def test_the_review_paths_statements_answer_what_the_orm_queries_they_replace_answer(org_tree, users):
+    """workflows.review_sql against roles.selectors, for every demo user, unit and role, on three days around an
+    assignment that ends today and one that starts tomorrow."""
+    import datetime
+
+    from django.utils import timezone
+
+    from roles import selectors
+    from roles.models import Role, RoleAssignment
+    from workflows import review_sql
+
+    today = timezone.localdate()
+    RoleAssignment.objects.filter(user=users["commune_chair"]).update(valid_to=today)
+    RoleAssignment.objects.filter(user=users["commune_staff"]).update(valid_from=today + datetime.timedelta(days=1))
+    users["province_staff"].is_active = False
+    users["province_staff"].save()
+    checked = 0
+    for day in (today - datetime.timedelta(days=1), today, today + datetime.timedelta(days=1)):
+        for unit in org_tree.values():
+            for role in Role.values:
+                assert review_sql.role_holders(unit.pk, role, day) == selectors.role_holders(unit.pk, role, day)
+                for user in users.values():
+                    held = review_sql.holds_role_at(user, role, unit, day)
+                    assert held == selectors.holds_role_at(user, role, unit, day)
+                    checked += held
+    assert checked > 20
