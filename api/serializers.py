@@ -27,11 +27,17 @@ from nominations.models import (
     Status,
 )
 from roles.models import Level, OrgUnit, Role, RoleAssignment
-from workflows.actions import ACTION_NAMES
 from workflows.models import CouncilVote, Stage, Step
+from workflows.registry import ACTION_NAMES
 
-API_ACTIONS = ACTION_NAMES
-API_ACTION_OF_TRANSITION = {"return_": "return"}
+
+class ActionNameField(serializers.ChoiceField):
+    """A public action name (the action registry's), for the schema: its choices are read when the schema is built."""
+
+    choices = property(lambda self: {name: name for name in ACTION_NAMES}, serializers.ChoiceField._set_choices)
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=(), **kwargs)
 
 # --- catalogs ---------------------------------------------------------------------------------------------
 
@@ -201,9 +207,9 @@ class NominationSerializer(NominationSummarySerializer):
         stage = self.context["stage"]
         return OpenStageSerializer(stage).data if stage is not None else None
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=API_ACTIONS)))
+    @extend_schema_field(serializers.ListField(child=ActionNameField()))
     def get_available_actions(self, nomination):
-        return [API_ACTION_OF_TRANSITION.get(t, t) for t in self.context["actions"]]
+        return self.context["actions"]
 
     def get_may_edit(self, nomination) -> bool:
         return self.context["may_edit"]

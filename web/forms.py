@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from nominations.models import AwardType, BkTtgPath, DocumentKind, HoldReason, NomineeKind, Round, Status
 from roles.models import Level, OrgUnit
-from workflows.labels import EVENT_LABELS
+from workflows.labels import event_choices
+from workflows.registry import Action
 
 
 class NominationCreateForm(forms.Form):
@@ -93,14 +94,15 @@ class ActionForm(forms.Form):
     decision_date = forms.DateField(label=_("Ngày quyết định"), required=False,
                                     widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, action: str, final: bool, **kwargs):
+    def __init__(self, *args, action: Action, final: bool, **kwargs):
+        """`action`: the registry's entry; the form carries the fields it takes (the decision's when `final`)."""
         super().__init__(*args, **kwargs)
-        if action not in ("return_", "reject", "withdraw"):
-            del self.fields["reason"]
-        else:
-            self.fields["reason"].required = action != "withdraw"
-        if not (action == "approve" and final):
-            del self.fields["decision_number"], self.fields["decision_date"]
+        taken = action.fields(final=final)
+        for name in ("comment", "reason", "decision_number", "decision_date"):
+            if name not in taken:
+                del self.fields[name]
+            elif name in action.requires:
+                self.fields[name].required = True
 
 
 class CouncilVoteForm(forms.Form):
@@ -148,7 +150,7 @@ class ClearHoldForm(forms.Form):
 
 class Select(forms.Select):
     """A single select rendered in Python, the same HTML as Django's: Django renders each option through two
-    template includes, which was a fifth of a list page's time (docs/benchmarks.md). Option groups and multiple
+    template includes, a large part of a list page's time. Option groups and multiple
     selects, which the filters do not use, take Django's templates."""
 
     def render(self, name, value, attrs=None, renderer=None):
@@ -188,7 +190,6 @@ class AuditFilterForm(forms.Form):
     since = forms.DateField(label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     actor = forms.CharField(label=_("Người thực hiện (tên đăng nhập)"), required=False, max_length=150)
-    action = forms.ChoiceField(label=_("Thao tác"), required=False,
-                               choices=[("", _("Tất cả")), *EVENT_LABELS.items()], widget=Select)
+    action = forms.ChoiceField(label=_("Thao tác"), required=False, choices=event_choices, widget=Select)
     unit = forms.CharField(label=_("Mã đơn vị"), required=False, max_length=64)
     nomination = forms.IntegerField(label=_("Số hồ sơ"), required=False, min_value=1)

@@ -1,21 +1,11 @@
-"""Names people read for the audit log's actions."""
+"""Names people read for the audit log's actions: the workflow's from the action registry, the others here."""
 
 from django.utils.translation import gettext_lazy as _
 
-EVENT_LABELS = {
-    "nomination.create": _("Lập hồ sơ"),
-    "nomination.update": _("Sửa hồ sơ"),
-    "nomination.document_add": _("Đính kèm tài liệu"),
-    "nomination.submit": _("Trình hồ sơ"),
-    "nomination.resubmit": _("Trình lại"),
-    "nomination.withdraw": _("Rút hồ sơ"),
-    "nomination.approve": _("Đồng ý, chuyển tiếp"),
-    "nomination.award": _("Quyết định khen thưởng"),
-    "nomination.return": _("Trả lại"),
-    "nomination.reject": _("Không đồng ý"),
-    "nomination.council_vote": _("Ghi kết quả bỏ phiếu của Hội đồng"),
-    "duplicate.flag": _("Phát hiện hồ sơ trùng thành tích"),
-    "duplicate.resolve": _("Đối chiếu hồ sơ trùng thành tích"),
+from . import registry
+
+# Events recorded outside the workflow's actions: role grants, the org tree, the admin site.
+OTHER_EVENT_LABELS = {
     "role.grant": _("Giao vai trò"),
     "role.revoke": _("Thu hồi vai trò"),
     "role.change": _("Sửa thời hạn vai trò"),
@@ -27,3 +17,18 @@ EVENT_LABELS = {
     "admin.delete": _("Xóa trong trang quản trị"),
     "admin.password_change": _("Đổi mật khẩu trong trang quản trị"),
 }
+
+
+def event_labels() -> dict:
+    """Every audit action with a label → its label: the registry's actions first, in its order, then the others."""
+    return {**registry.event_labels(), **OTHER_EVENT_LABELS}
+
+
+def event_label(action: str) -> str:
+    """The label of an audit action; an action without one reads as itself."""
+    return event_labels().get(action, action)
+
+
+def event_choices() -> list[tuple[str, str]]:
+    """The audit filter's choices: every labelled action, after "all"."""
+    return [("", _("Tất cả")), *event_labels().items()]

@@ -19,7 +19,7 @@ from nominations.rules import award_rule_on
 from roles.models import Level, OrgUnit, Role
 from roles.selectors import ancestors, holds_role_at, inspector_root_paths, roles_held
 
-from . import routing
+from . import registry, routing
 from .council import council_rule, council_rules_for_route
 from .guards import NOMINATION_TYPE, check_separation_of_duties, proposer_events
 from .lifecycle import EDITABLE, NominationLifecycle
@@ -60,7 +60,7 @@ def inbox(user) -> QuerySet[Stage]:
         .exclude(Exists(acted_elsewhere))
         .select_related("org_unit", "nomination__nominee", "nomination__submitting_unit")
         # The award and the round (catalogs of a few rows) in two queries of their own: joined in, they made
-        # PostgreSQL spend 13 ms planning a 1 ms query (eight relations and the anti-join; docs/benchmarks.md).
+        # PostgreSQL spend far longer planning the query than running it (eight relations and the anti-join).
         .prefetch_related("nomination__award", "nomination__round")
         .order_by("opened_at", "pk")
     )
@@ -90,16 +90,16 @@ def visible_nominations(user, only: int | None = None) -> QuerySet[Nomination]:
 
 # The lists' order, last change first. The whole table is read from the index on (updated_at, id). A scope is
 # collected first and then sorted, in the same order written as an expression no index serves: walking the index
-# instead, PostgreSQL tested 6,900 rows to find a province reviewer's 25, and up to 100,000 for an inspector
-# whose subtree's nominations are old ones (docs/benchmarks.md).
+# instead, PostgreSQL tested thousands of rows to find a reviewer's few, and the whole table for an inspector
+# whose subtree's nominations are old ones.
 NEWEST_FIRST = ("-updated_at", "-pk")
 NEWEST_FIRST_OF_A_SET = (Coalesce("updated_at", "created_at").desc(), "-pk")
 
 
 class InSet(Lookup):
     """`pk IN (subquery)`, written `pk = ANY(ARRAY(subquery))` on PostgreSQL: it then collects the set first and
-    fetches its rows by primary key, where from IN it guessed the set three times too large and scanned the whole
-    table (docs/benchmarks.md)."""
+    fetches its rows by primary key, where from IN it guessed the set far too large and scanned the whole
+    table."""
 
     lookup_name = "in_set"
 
@@ -125,7 +125,7 @@ def _visible(user, only: int | None = None) -> tuple[QuerySet[Nomination], tuple
     if any(_whole_tree(root) for root in roots):
         return Nomination.objects.all(), NEWEST_FIRST
     # Unit ids as constants, and only the branches the reader has (a UNION, not an OR): PostgreSQL then reads
-    # each from its unit index, where an OR, or a subquery on paths, made it scan whole tables (docs/benchmarks.md).
+    # each from its unit index, where an OR, or a subquery on paths, made it scan whole tables.
     subtrees = set(OrgUnit.objects.subtree_of(roots).values_list("pk", flat=True)) if roots else set()
     proposing = subtrees.union(pk for pk, _ in held.get(Role.PROPOSER, []))
     reviewing = subtrees.union(pk for role in REVIEWING_ROLES for pk, _ in held.get(role, []))
@@ -160,11 +160,11 @@ def nomination_list(user, only: int | None = None) -> QuerySet[Nomination]:
 class IdsFirst:
     """A list of nominations for a paginator (the pages' and the API's): a window of it reads its ids first, sorted
     on the nomination table alone, then only those rows with what a row shows. In one query PostgreSQL joined
-    every row of the scope before sorting (a province inspector's 3,000: 40 ms; docs/benchmarks.md).
+    every row of the scope before sorting.
 
     Its length reads the first COUNT_CAP + 1 ids in list order, and a window within them is then cut from those:
-    the scope is collected once for the count and the page (twice before: 20 ms each for a province inspector on
-    a slow day). A window asked for first, or beyond them, reads just its own ids."""
+    the scope is collected once for the count and the page. A window asked for first, or beyond them, reads just its
+    own ids."""
 
     def __init__(self, nominations: QuerySet[Nomination]):
         self.nominations = nominations
@@ -277,25 +277,23 @@ def may_attach(user, nomination: Nomination) -> bool:
         and council_rule_for(nomination, stage) is not None))
 
 
-REVIEW_TRANSITIONS = ("approve", "return_", "reject")
-
-
 def available_actions(user, nomination: Nomination, stage: Stage | None) -> list[str]:
-    """The transitions `user` may fire on `nomination` now, by the same checks the actions make (state, role,
-    separation of duties), so the buttons a page shows are the ones that will work."""
+    """The public names (the action registry's) of the actions `user` may take on `nomination` now, in the order of
+    their buttons, by the same checks the actions make (state, role, separation of duties), so the buttons a page
+    shows are the ones that will work."""
     lifecycle = NominationLifecycle(nomination, stage)
     allowed, stages = [], None
-    for name in ("submit", "resubmit", "approve", "return_", "reject", "withdraw"):
-        transition = getattr(lifecycle, name)
+    for action in registry.dispatched():
+        transition = getattr(lifecycle, action.transition)
         if not (transition.can_proceed() and transition.has_perm(user)):
             continue
-        if name in REVIEW_TRANSITIONS:
+        if action.review:
             stages = stages if stages is not None else stages_of(nomination)
             try:
                 check_separation_of_duties(user, nomination, stage, stages)
             except ValidationError:
                 continue
-        allowed.append(name)
+        allowed.append(action.name)
     return allowed
 
 

@@ -8,11 +8,10 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from deadlines.policy import with_days_left
-from workflows import actions, selectors
+from workflows import actions, registry, selectors
 
 from ..schema import FILTERED, WRITE
 from ..serializers import (
-    API_ACTIONS,
     ActionSerializer,
     CouncilVoteRequestSerializer,
     CouncilVoteSerializer,
@@ -27,14 +26,14 @@ class ActionView(GenericAPIView):
     serializer_class = ActionSerializer
 
     @extend_schema(
-        parameters=[ID, OpenApiParameter("action", str, OpenApiParameter.PATH, enum=list(API_ACTIONS))],
+        parameters=[ID, OpenApiParameter("action", str, OpenApiParameter.PATH, enum=registry.ACTION_NAMES)],
         request=ActionSerializer, responses={200: NominationSerializer, **WRITE},
     )
     def post(self, request, pk: int, action: str):
         """Submit, resubmit, withdraw, approve, return or reject. `stage` pins the open stage acted on (a stage
         already closed → 409); `reason` is required to return or reject; the decision fields apply when the
         approval awards."""
-        if action not in API_ACTIONS:
+        if action not in registry.ACTION_NAMES:
             raise Http404(_("Không có thao tác này."))
         nomination = selectors.readable_nomination(request.user, pk)
         data = ActionSerializer(data=request.data)

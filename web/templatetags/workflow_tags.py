@@ -2,7 +2,7 @@ from django import template
 
 from nominations.models import Status
 from roles.models import Level
-from workflows.labels import EVENT_LABELS
+from workflows import labels
 from workflows.models import Step
 
 register = template.Library()
@@ -11,7 +11,7 @@ register = template.Library()
 
 @register.filter
 def event_label(action: str) -> str:
-    return EVENT_LABELS.get(action, action)
+    return labels.event_label(action)
 
 
 @register.filter

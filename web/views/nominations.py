@@ -8,7 +8,6 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from deadlines.policy import with_days_left
@@ -17,7 +16,7 @@ from nominations.holds import may_hold
 from nominations.models import DocumentKind, Nomination
 from roles.models import Role
 from roles.selectors import units_with_role
-from workflows import actions, routing, selectors
+from workflows import actions, registry, routing, selectors
 from workflows.errors import HANDLED, InvalidTransition
 from workflows.lifecycle import EDITABLE
 
@@ -32,17 +31,6 @@ from ..forms import (
     NominationFilterForm,
 )
 from .common import paginate, parse_id, query_without_page, refused
-
-# URL name of an action → (the lifecycle transition, its label on the button and the form's title).
-ACTIONS = {
-    "submit": ("submit", gettext_lazy("Trình hồ sơ")),
-    "resubmit": ("resubmit", gettext_lazy("Trình lại")),
-    "approve": ("approve", gettext_lazy("Đồng ý")),
-    "return": ("return_", gettext_lazy("Trả lại")),
-    "reject": ("reject", gettext_lazy("Không đồng ý")),
-    "withdraw": ("withdraw", gettext_lazy("Rút hồ sơ")),
-}
-URL_OF_TRANSITION = {transition: name for name, (transition, _label) in ACTIONS.items()}
 
 
 def _visible(request, pk: int) -> Nomination:
@@ -98,8 +86,8 @@ def _detail_context(request, nomination: Nomination, upload_form=None, hold_form
         "missing_documents": [DocumentKind(k).label for k in missing],
         "criteria": criteria,
         "events": selectors.nomination_events(nomination),
-        "actions": [(URL_OF_TRANSITION[t], ACTIONS[URL_OF_TRANSITION[t]][1])
-                    for t in selectors.available_actions(request.user, nomination, stage)],
+        "actions": [(name, registry.get(name).label)
+                    for name in selectors.available_actions(request.user, nomination, stage)],
         "may_edit": selectors.may_edit(request.user, nomination),
         "upload_form": (upload_form or DocumentForm()) if may_attach else None,
         "rules": selectors.rules_applied(nomination),
@@ -215,13 +203,14 @@ def document_download(request, pk: int, document_id: int):
 
 @login_required
 def nomination_act(request, pk: int, action: str):
-    if action not in ACTIONS:
+    if action not in registry.ACTION_NAMES:
         raise Http404(_("Không có thao tác này."))
     nomination = _visible(request, pk)
     stage = selectors.open_stage(nomination)
-    transition, title = ACTIONS[action]
+    entry = registry.get(action)
+    title = entry.label
     final = stage is not None and stage.position == len(nomination.route) - 1
-    form = ActionForm(request.POST if request.method == "POST" else None, action=transition, final=final,
+    form = ActionForm(request.POST if request.method == "POST" else None, action=entry, final=final,
                       initial={"stage": stage.pk if stage else None})
     context = {"nomination": nomination, "stage": stage, "form": form, "action": action, "title": title,
                "final": final, **_council_context(request, nomination, stage)}
@@ -230,9 +219,7 @@ def nomination_act(request, pk: int, action: str):
     if not form.is_valid():
         return render(request, "workflows/nomination_act.html", context, status=400)
     try:
-        data = {k: v for k, v in form.cleaned_data.items() if k in ("stage", "comment", "reason", "decision_number",
-                                                                      "decision_date")}
-        actions.perform(action, actor=request.user, nomination=nomination, **data)
+        actions.perform(action, actor=request.user, nomination=nomination, **form.cleaned_data)
     except HANDLED as exc:
         return refused(request, "workflows/nomination_act.html", context, exc)
     messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": title})

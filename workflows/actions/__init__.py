@@ -1,7 +1,7 @@
 """Every write to a nomination: one function per action (see DESIGN.md, "The one path")."""
 
 from .council import record_council_vote
-from .dispatch import ACTION_NAMES, perform
+from .dispatch import perform
 from .dossier import attach_document, create_nomination, update_nomination
 from .duplicates import resolve_duplicate
 from .holds import clear_hold, place_hold
@@ -15,7 +15,7 @@ from .review import (
 )
 
 __all__ = [
-    "ACTION_NAMES", "approve_nomination", "attach_document", "clear_hold", "create_nomination", "perform",
+    "approve_nomination", "attach_document", "clear_hold", "create_nomination", "perform",
     "place_hold", "record_council_vote", "reject_nomination", "resolve_duplicate", "resubmit_nomination",
     "return_nomination", "submit_nomination", "update_nomination", "withdraw_nomination",
 ]

@@ -1,35 +1,23 @@
-"""One entry for the pages and the API: an action's name (as in their URLs) → its function."""
+"""One entry for the pages and the API: an action's public name (as in their URLs) → its function (the registry)."""
 
-from .review import (
-    approve_nomination,
-    reject_nomination,
-    resubmit_nomination,
-    return_nomination,
-    submit_nomination,
-    withdraw_nomination,
-)
+from .. import registry
 
-# The names the pages and the API accept, in the order their buttons show.
-ACTION_NAMES = ("submit", "resubmit", "withdraw", "approve", "return", "reject")
+# The fields that may be missing or null as the pages and the API give them; every other one is text ("" when null).
+NULLABLE = ("stage", "decision_date")
 
 
-def perform(
-    action: str, *, actor, nomination, stage=None, comment: str = "", reason: str = "", reason_code: str = "",
-    decision_number: str = "", decision_date=None,
-):
-    """Run the named action with the arguments it takes (the others are ignored); returns the nomination."""
-    common = {"actor": actor, "nomination": nomination, "comment": comment or ""}
-    review = {**common, "stage": stage}
-    if action == "submit":
-        return submit_nomination(**common)
-    if action == "resubmit":
-        return resubmit_nomination(**common)
-    if action == "withdraw":
-        return withdraw_nomination(**common, reason=reason or "")
-    if action == "approve":
-        return approve_nomination(**review, decision_number=decision_number or "", decision_date=decision_date)
-    if action == "return":
-        return return_nomination(**review, reason=reason or "", reason_code=reason_code or "")
-    if action == "reject":
-        return reject_nomination(**review, reason=reason or "", reason_code=reason_code or "")
-    raise ValueError(f"unknown action {action!r}")
+def perform(action: str, *, actor, nomination, **fields):
+    """Run the dispatched action `action` (registry.ACTION_NAMES) with the fields its entry takes; the others are
+    ignored (a field no dispatched action takes is a TypeError). Returns the nomination."""
+    entries = registry.dispatched()
+    entry = next((e for e in entries if e.name == action), None)
+    if entry is None:
+        raise ValueError(f"unknown action {action!r}")
+    unknown = set(fields).difference(*(e.fields() for e in entries))
+    if unknown:
+        raise TypeError(f"perform() got unexpected fields {sorted(unknown)}")
+    taken = {}
+    for name in entry.fields():
+        value = fields.get(name)
+        taken[name] = "" if value is None and name not in NULLABLE else value
+    return entry.run(actor=actor, nomination=nomination, **taken)

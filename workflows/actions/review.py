@@ -14,7 +14,6 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from audit.services import record
 from deadlines import policy as deadline_policy
@@ -22,7 +21,7 @@ from nominations import rules
 from nominations.models import Nomination, Nominee
 from notifications import services as notification_services
 
-from .. import guards, routing
+from .. import guards, registry, review_sql, routing
 from ..council import check_council_vote
 from ..errors import Conflict, InvalidTransition
 from ..lifecycle import NominationLifecycle
@@ -85,25 +84,20 @@ def _stages(nomination: Nomination, stage: Stage | int | None, *, required: bool
     return current, stages
 
 
-def _authorize(lifecycle: NominationLifecycle, transition: str, actor) -> None:
-    bound = getattr(lifecycle, transition)
+def _authorize(lifecycle: NominationLifecycle, action: str, actor) -> None:
+    """`action`: the public name; its transition and its verb come from the registry."""
+    entry = registry.get(action)
+    bound = getattr(lifecycle, entry.transition)
     if not bound.can_proceed():
         raise InvalidTransition(
             _("Không thể %(action)s hồ sơ ở trạng thái “%(status)s”.")
-            % {"action": ACTION_LABELS[transition], "status": lifecycle.nomination.get_status_display()}
+            % {"action": entry.verb, "status": lifecycle.nomination.get_status_display()}
         )
     if not bound.has_perm(actor):
         security_log.warning(
-            "denied action=%s user=%s nomination=%s", transition, getattr(actor, "pk", None), lifecycle.nomination.pk
+            "denied action=%s user=%s nomination=%s", action, getattr(actor, "pk", None), lifecycle.nomination.pk
         )
         raise PermissionDenied(_("Bạn không có vai trò cần thiết để thực hiện thao tác này."))
-
-
-ACTION_LABELS = {
-    "submit": gettext_lazy("trình"), "resubmit": gettext_lazy("trình lại"), "withdraw": gettext_lazy("rút"),
-    "approve": gettext_lazy("đồng ý"), "return_": gettext_lazy("trả lại"), "reject": gettext_lazy("không đồng ý"),
-    "hold": gettext_lazy("tạm dừng"), "release": gettext_lazy("tiếp tục xét"),
-}
 
 
 def _open(nomination: Nomination, route: list[routing.Stop], position: int, now) -> Stage:
@@ -112,7 +106,8 @@ def _open(nomination: Nomination, route: list[routing.Stop], position: int, now)
         nomination=nomination, position=position, level=stop.level, org_unit_id=stop.unit, step=stop.step,
         opened_at=now, due_at=deadline_policy.due_at(now, stop.level, stop.step, nomination.award.code),
     )
-    notification_services.stage_opened(nomination, org_unit_id=stage.org_unit_id, role=stage.role, due_at=stage.due_at)
+    notification_services.stage_opened(nomination, holders=review_sql.role_holders(stage.org_unit_id, stage.role),
+                                       due_at=stage.due_at)
     return stage
 
 
@@ -262,7 +257,7 @@ def return_nomination(
         nomination = lock_for_review(nomination, actor)
         current, stages = _stages(nomination, stage, required=True)
         lifecycle = NominationLifecycle(nomination, current)
-        _authorize(lifecycle, "return_", actor)
+        _authorize(lifecycle, "return", actor)
         reason = _reason(reason)
         guards.check_separation_of_duties(actor, nomination, current, stages)
         route = routing.route_of(nomination)
