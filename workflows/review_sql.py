@@ -10,26 +10,29 @@ from django.utils import timezone
 
 from roles.models import RoleAssignment
 
-# A live assignment of the role at the unit, both valid on the day (the unit's dates as the database holds them).
-VALID = """roles_roleassignment.revoked_at IS NULL
+# Each: a live assignment of the role at the unit, both valid on the day (the unit's dates as the database holds
+# them); the four day parameters come last.
+HOLDS_ROLE_AT = """SELECT 1 FROM roles_roleassignment
+JOIN roles_orgunit ON roles_orgunit.id = roles_roleassignment.org_unit_id
+WHERE roles_roleassignment.user_id = %s AND roles_roleassignment.org_unit_id = %s AND roles_roleassignment.role = %s
+AND roles_roleassignment.revoked_at IS NULL
 AND (roles_roleassignment.valid_from IS NULL OR roles_roleassignment.valid_from <= %s)
 AND (roles_roleassignment.valid_to IS NULL OR roles_roleassignment.valid_to >= %s)
 AND (roles_orgunit.valid_from IS NULL OR roles_orgunit.valid_from <= %s)
-AND (roles_orgunit.valid_to IS NULL OR roles_orgunit.valid_to >= %s)"""
+AND (roles_orgunit.valid_to IS NULL OR roles_orgunit.valid_to >= %s)
+LIMIT 1"""
 
-HOLDS_ROLE_AT = f"""SELECT 1 FROM roles_roleassignment
-JOIN roles_orgunit ON roles_orgunit.id = roles_roleassignment.org_unit_id
-WHERE roles_roleassignment.user_id = %s AND roles_roleassignment.org_unit_id = %s AND roles_roleassignment.role = %s
-AND {VALID}
-LIMIT 1"""  # noqa: S608 - constant text
-
-ROLE_HOLDERS = f"""SELECT auth_user.id, auth_user.email, roles_orgunit.code, roles_orgunit.name
+ROLE_HOLDERS = """SELECT auth_user.id, auth_user.email, roles_orgunit.code, roles_orgunit.name
 FROM roles_roleassignment
 JOIN auth_user ON auth_user.id = roles_roleassignment.user_id
 JOIN roles_orgunit ON roles_orgunit.id = roles_roleassignment.org_unit_id
 WHERE roles_roleassignment.org_unit_id = %s AND roles_roleassignment.role = %s AND auth_user.is_active
-AND {VALID}
-ORDER BY auth_user.id"""  # noqa: S608 - constant text
+AND roles_roleassignment.revoked_at IS NULL
+AND (roles_roleassignment.valid_from IS NULL OR roles_roleassignment.valid_from <= %s)
+AND (roles_roleassignment.valid_to IS NULL OR roles_roleassignment.valid_to >= %s)
+AND (roles_orgunit.valid_from IS NULL OR roles_orgunit.valid_from <= %s)
+AND (roles_orgunit.valid_to IS NULL OR roles_orgunit.valid_to >= %s)
+ORDER BY auth_user.id"""
 
 
 def _rows(sql: str, params: list, day: datetime.date | None) -> list[tuple]:
