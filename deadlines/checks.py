@@ -18,9 +18,9 @@ importing no workflows code (DESIGN.md: imports point down)."""
 from django.apps import apps
 from django.conf import settings
 from django.core import checks
-from django.db import DatabaseError, connections, transaction
 
 from roles.models import Level
+from roles.periods import on_each_database
 
 HINT = ("Khoá hợp lệ: (cấp, bước, mã hình thức), (cấp, bước) hoặc bước; cấp là một trong "
         + ", ".join(f"{v} ({label})" for v, label in Level.choices)
@@ -88,25 +88,19 @@ def check_deadline_award_codes(app_configs=None, databases=None, **kwargs) -> li
     table = _table()
     codes = {parts[2] for key in (table if isinstance(table, dict) else ())
              if (parts := split_key(key)) is not None and parts[2] is not None}
-    if not databases or not codes:
+    if not codes:
         return []
-    errors: list[checks.CheckMessage] = []
     model = apps.get_model("nominations", "AwardType")
-    for alias in databases:
-        if alias not in connections:
-            continue
-        connections[alias].ensure_connection()  # an unreachable database is an error, not 'no issues'
-        try:
-            with transaction.atomic(using=alias):
-                known = set(model.objects.using(alias).filter(code__in=codes).values_list("code", flat=True))
-        except DatabaseError:  # not migrated yet
-            continue
-        for key in table:
-            parts = split_key(key)
-            if parts is not None and parts[2] is not None and parts[2] not in known:
-                errors.append(checks.Warning(
-                    f"DEADLINE_WORKING_DAYS: khoá {key!r} ghi mã hình thức {parts[2]!r} không có trong danh mục "
-                    "hình thức khen thưởng nên thời hạn này không bao giờ được áp dụng.",
-                    hint="Dùng đúng mã hình thức (Hồ sơ đề nghị khen thưởng › Hình thức khen thưởng), ví dụ \"GK_XA\".",
-                    id="deadlines.W001"))
-    return errors
+
+    def unknown_codes(alias) -> list[checks.CheckMessage]:
+        known = set(model.objects.using(alias).filter(code__in=codes).values_list("code", flat=True))
+        return [
+            checks.Warning(
+                f"DEADLINE_WORKING_DAYS: khoá {key!r} ghi mã hình thức {parts[2]!r} không có trong danh mục "
+                "hình thức khen thưởng nên thời hạn này không bao giờ được áp dụng.",
+                hint="Dùng đúng mã hình thức (Hồ sơ đề nghị khen thưởng › Hình thức khen thưởng), ví dụ \"GK_XA\".",
+                id="deadlines.W001")
+            for key in table if (parts := split_key(key)) is not None and parts[2] is not None and parts[2] not in known
+        ]
+
+    return on_each_database(databases, unknown_codes)

@@ -15,10 +15,9 @@ while the tables are missing (before the first migrate) or cannot be read.
 """
 
 from django.core import checks
-from django.db import DatabaseError, connections, transaction
 
 from roles.models import Level
-from roles.periods import Period, gaps, overlaps, show, show_run
+from roles.periods import Period, gaps, on_each_database, overlaps, show, show_run
 
 LEVELS = set(Level.values)
 
@@ -79,22 +78,9 @@ def award_rule_problems(by_award: dict) -> list[checks.CheckMessage]:
     return errors
 
 
-def _skip_without_tables(alias: str, check) -> list[checks.CheckMessage]:
-    connections[alias].ensure_connection()  # an unreachable database is an error, not 'no issues'
-    try:
-        with transaction.atomic(using=alias):
-            return check(alias)
-    except DatabaseError:  # OperationalError, ProgrammingError: not migrated yet, or the schema is behind
-        return []
-
-
 def check_award_rules(app_configs=None, databases=None, **kwargs) -> list[checks.CheckMessage]:
     """Award rules (nominations.AwardRule) whose dates leave gaps or overlap for one award. Registered with
     Tags.database by NominationsConfig.ready()."""
-    if not databases or (app_configs is not None and "nominations" not in {c.label for c in app_configs}):
+    if app_configs is not None and "nominations" not in {c.label for c in app_configs}:
         return []
-    errors = []
-    for alias in databases:
-        if alias in connections:
-            errors += _skip_without_tables(alias, lambda a: award_rule_problems(_rules_by_award(a)))
-    return errors
+    return on_each_database(databases, lambda alias: award_rule_problems(_rules_by_award(alias)))

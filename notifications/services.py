@@ -83,12 +83,11 @@ def stage_opened(nomination, *, holders: list[tuple[int, str, str, str]], due_at
     role_holders), one INSERT."""
     from roles.models import OrgUnit
 
-    found = holders
-    if not found:
+    if not holders:
         return
-    unit = OrgUnit(code=found[0][2], name=found[0][3])
+    unit = OrgUnit(code=holders[0][2], name=holders[0][3])
     due = timezone.localdate(due_at).strftime("%d/%m/%Y") if due_at else "—"
-    send(users=[Recipient(pk, email) for pk, email, *_ in found], kind=Kind.STAGE_OPENED, nomination=nomination,
+    send(users=[Recipient(pk, email) for pk, email, *_ in holders], kind=Kind.STAGE_OPENED, nomination=nomination,
          title=_("Hồ sơ chờ xử lý: %(n)s") % {"n": nomination},
          body=_("Hồ sơ “%(n)s” đang chờ %(u)s xử lý, hạn %(due)s.") % {"n": nomination, "u": unit, "due": due})
 

@@ -1,11 +1,14 @@
 """Validity periods as the rest of the code reads them (`valid_on_q`): both ends inclusive, an empty end open.
 
 Pure functions over (valid_from, valid_to, item) triples, for the system checks that look for gaps and overlaps
-in data versioned by date (routing profiles, award rules, council rules)."""
+in data versioned by date (routing profiles, award rules, council rules); and the loop those database checks
+share (`on_each_database`)."""
 
 import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
+
+from django.db import DatabaseError, connections, transaction
 
 FIRST, LAST = datetime.date.min, datetime.date.max
 
@@ -109,3 +112,20 @@ def show_run(first: datetime.date, last: datetime.date) -> str:
     if last != LAST:
         parts.append(f"đến {last:%d/%m/%Y}")
     return " ".join(parts) or "mọi ngày"
+
+
+def on_each_database(databases, check) -> list:
+    """The messages `check(alias)` returns for each database named, read inside a savepoint: an unreachable
+    database is an error (not "no issues"), one whose tables are missing or behind (not migrated yet) reports
+    nothing."""
+    messages = []
+    for alias in databases or ():
+        if alias not in connections:
+            continue
+        connections[alias].ensure_connection()
+        try:
+            with transaction.atomic(using=alias):
+                messages += check(alias)
+        except DatabaseError:  # OperationalError, ProgrammingError: not migrated yet, or the schema is behind
+            continue
+    return messages

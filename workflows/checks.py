@@ -30,10 +30,9 @@ These are database checks: they run only when a database is named (`check --data
 report nothing while the tables are missing or cannot be read (before the first migrate)."""
 
 from django.core import checks
-from django.db import DatabaseError, connections, transaction
 
 from roles.models import Level
-from roles.periods import LAST, Period, gaps, in_force, overlaps, runs, show, show_run
+from roles.periods import LAST, Period, gaps, in_force, on_each_database, overlaps, runs, show, show_run
 
 LEVELS = set(Level.values)
 # Which org-tree levels make a branch necessary: `routing.profile_for` picks SECTOR when a ministry is on the chain.
@@ -247,19 +246,9 @@ def council_rule_problems(config: Config) -> list[checks.CheckMessage]:
 
 
 def _on(databases, app_configs, check) -> list[checks.CheckMessage]:
-    if not databases or (app_configs is not None and "workflows" not in {c.label for c in app_configs}):
+    if app_configs is not None and "workflows" not in {c.label for c in app_configs}:
         return []
-    errors = []
-    for alias in databases:
-        if alias not in connections:
-            continue
-        connections[alias].ensure_connection()  # an unreachable database is an error, not 'no issues'
-        try:
-            with transaction.atomic(using=alias):
-                errors += check(Config(alias))
-        except DatabaseError:  # OperationalError, ProgrammingError: not migrated yet, or the schema is behind
-            continue
-    return errors
+    return on_each_database(databases, lambda alias: check(Config(alias)))
 
 
 def check_routing_profiles(app_configs=None, databases=None, **kwargs) -> list[checks.CheckMessage]:
