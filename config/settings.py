@@ -12,6 +12,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from config.formats import dates
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -143,6 +145,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+# Dates are typed and read dd/mm/yyyy in every language, the admin's included (config/formats); the settings' own
+# formats apply where no language is active. The API keeps ISO 8601 (REST_FRAMEWORK's defaults).
+FORMAT_MODULE_PATH = ["config.formats"]
+DATE_INPUT_FORMATS, DATETIME_INPUT_FORMATS = dates.DATE_INPUT_FORMATS, dates.DATETIME_INPUT_FORMATS
+DATE_FORMAT, SHORT_DATE_FORMAT = dates.DATE_FORMAT, dates.SHORT_DATE_FORMAT
+DATETIME_FORMAT, SHORT_DATETIME_FORMAT = dates.DATETIME_FORMAT, dates.SHORT_DATETIME_FORMAT
 
 # --- Files ----------------------------------------------------------------------------------------
 STATIC_URL = "static/"

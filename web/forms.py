@@ -14,6 +14,27 @@ from workflows.labels import event_choices
 from workflows.registry import Action
 
 
+class DayInput(forms.DateInput):
+    """A date typed as dd/mm/yyyy in a text box. Not <input type="date">: that one shows the browser's locale
+    (mm/dd/yyyy in an English browser), whatever the page's language."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off",
+                                "maxlength": 10, "size": 10, **(attrs or {})}, format="%d/%m/%Y")
+
+
+class DayField(forms.DateField):
+    """A date as people write it, day first, in every language: dd/mm/yyyy (ISO 8601 too, for links)."""
+
+    widget = DayInput
+    input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+    default_error_messages = {"invalid": _("Hãy nhập ngày theo dạng ngày/tháng/năm (dd/mm/yyyy), ví dụ 02/01/2027.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("Ngày/tháng/năm, ví dụ 02/01/2027."))
+        super().__init__(**kwargs)
+
+
 class NominationCreateForm(forms.Form):
     round = forms.ModelChoiceField(label=_("Đợt thi đua"), queryset=Round.objects.none(), to_field_name="code")
     award = forms.ModelChoiceField(label=_("Hình thức khen thưởng"), queryset=AwardType.objects.none(),
@@ -91,8 +112,7 @@ class ActionForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 3}))
     decision_number = forms.CharField(label=_("Số quyết định (để trống để hệ thống cấp)"), required=False,
                                       max_length=64)
-    decision_date = forms.DateField(label=_("Ngày quyết định"), required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
+    decision_date = DayField(label=_("Ngày quyết định"), required=False)
 
     def __init__(self, *args, action: Action, final: bool, **kwargs):
         """`action`: the registry's entry; the form carries the fields it takes (the decision's when `final`)."""
@@ -109,8 +129,7 @@ class CouncilVoteForm(forms.Form):
     """The council's secretary records its vote; the number of members comes from the council's membership."""
 
     stage = forms.IntegerField(widget=forms.HiddenInput)
-    meeting_date = forms.DateField(label=_("Ngày họp Hội đồng"), required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+    meeting_date = DayField(label=_("Ngày họp Hội đồng"), required=False)
     present = forms.IntegerField(label=_("Số thành viên có mặt"), min_value=0)
     votes_for = forms.IntegerField(label=_("Số phiếu tán thành"), min_value=0)
     minutes = forms.ModelChoiceField(label=_("Biên bản họp Hội đồng (tài liệu đã đính kèm ở bước này)"),
@@ -187,8 +206,8 @@ class NominationFilterForm(InboxFilterForm):
 
 
 class AuditFilterForm(forms.Form):
-    since = forms.DateField(label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = DayField(label=_("Từ ngày"), required=False)
+    until = DayField(label=_("Đến ngày"), required=False)
     actor = forms.CharField(label=_("Người thực hiện (tên đăng nhập)"), required=False, max_length=150)
     action = forms.ChoiceField(label=_("Thao tác"), required=False, choices=event_choices, widget=Select)
     unit = forms.CharField(label=_("Mã đơn vị"), required=False, max_length=64)
