@@ -26,6 +26,7 @@ from nominations.models import (
     Round,
     Status,
 )
+from nominations.personal_data import mask_identity, mask_note, masked_comment, masked_data
 from roles.models import Level, OrgUnit, Role, RoleAssignment
 from workflows.models import CouncilVote, Stage, Step
 from workflows.registry import ACTION_NAMES
@@ -125,6 +126,21 @@ class TokenSerializer(serializers.Serializer):
 # --- nominations ------------------------------------------------------------------------------------------
 
 
+class MaskedIdentityField(serializers.CharField):
+    """An identity number, masked (all but its last three characters as "*"): read it whole, if your roles allow,
+    with POST /api/nominations/{id}/personal-data/, which is audited."""
+
+    def to_representation(self, value):
+        return mask_identity(super().to_representation(value))
+
+
+class MaskedNoteField(serializers.CharField):
+    """A hold's note: "***" when there is one; read it with POST /api/nominations/{id}/personal-data/ (audited)."""
+
+    def to_representation(self, value):
+        return mask_note(super().to_representation(value))
+
+
 class NomineeSerializer(serializers.Serializer):
     """The nominee as a nomination records them: who (the submitting unit's record) and the details the nomination
     gives. Plain fields, no model validators: a uniqueness check here would tell a caller that an identity number
@@ -132,8 +148,8 @@ class NomineeSerializer(serializers.Serializer):
 
     kind = serializers.ChoiceField(choices=NomineeKind.choices, source="nominee.kind")
     name = serializers.CharField(max_length=255, source="nominee.name")
-    identity_number = serializers.CharField(max_length=32, required=False, allow_blank=True, default="",
-                                            source="nominee.identity_number")
+    identity_number = MaskedIdentityField(max_length=32, required=False, allow_blank=True, default="",
+                                          source="nominee.identity_number")
     details = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="",
                                     source="nominee_details")
 
@@ -345,12 +361,32 @@ class DocumentUploadSerializer(serializers.Serializer):
 class HoldSerializer(serializers.ModelSerializer):
     placed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     cleared_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    note = MaskedNoteField(read_only=True)
+    clear_note = MaskedNoteField(read_only=True)
 
     class Meta:
         model = Hold
         fields = ["id", "reason", "note", "original_name", "sha256", "placed_by", "placed_at", "cleared_by",
                   "cleared_at", "clear_note"]
         read_only_fields = fields
+
+
+class RevealedHoldSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reason = serializers.ChoiceField(choices=HoldReason.choices)
+    placed_at = serializers.DateTimeField()
+    cleared_at = serializers.DateTimeField(allow_null=True)
+    note = serializers.CharField(allow_blank=True)
+    clear_note = serializers.CharField(allow_blank=True)
+
+
+class PersonalDataSerializer(serializers.Serializer):
+    """The nominee's sensitive data, as much as the reader's roles allow (docs/personal-data.md)."""
+
+    identity_number = serializers.CharField(allow_null=True, help_text=_(
+        "Số định danh đầy đủ; null nếu vai trò của bạn không được xem."))
+    holds = RevealedHoldSerializer(many=True, help_text=_(
+        "Mọi lần tạm dừng của đối tượng với ghi chú; rỗng nếu vai trò của bạn không được xem."))
 
 
 class HoldPlaceSerializer(serializers.Serializer):
@@ -372,6 +408,13 @@ class EventSerializer(serializers.ModelSerializer):
         fields = ["seq", "at", "action", "actor_name", "on_behalf_of_name", "object_type", "object_id", "org_unit",
                   "org_path", "from_status", "to_status", "comment", "data", "prev_hash", "hash"]
         read_only_fields = fields
+
+    def to_representation(self, event):
+        """A hold's note and a recorded identity number masked; the export carries them whole, for the chain."""
+        shown = super().to_representation(event)
+        shown["comment"] = masked_comment(event.action, shown["comment"])
+        shown["data"] = masked_data(event.object_type, shown["data"])
+        return shown
 
 
 class EventFilterSerializer(serializers.Serializer):

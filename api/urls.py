@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .exceptions import not_found
-from .views import audit, auth, catalog, duplicates, holds, nominations, review
+from .views import audit, auth, catalog, duplicates, holds, nominations, personal_data, review
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -30,6 +30,7 @@ urlpatterns = [
     path("nominations/<int:pk>/council-vote/", review.CouncilVoteView.as_view(), name="api-council-vote"),
     path("nominations/<int:pk>/holds/", holds.HoldListCreate.as_view(), name="api-holds"),
     path("nominations/<int:pk>/holds/<int:hold_id>/clear/", holds.HoldClear.as_view(), name="api-hold-clear"),
+    path("nominations/<int:pk>/personal-data/", personal_data.PersonalDataView.as_view(), name="api-personal-data"),
     path("inbox/", review.InboxView.as_view(), name="api-inbox"),
     path("duplicates/", duplicates.DuplicateList.as_view(), name="api-duplicates"),
     path("duplicates/<int:pk>/resolve/", duplicates.DuplicateResolve.as_view(), name="api-duplicate-resolve"),

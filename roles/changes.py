@@ -11,7 +11,8 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 
 # Fields whose values never reach the log: that they changed is recorded, under "redacted".
-REDACTED = frozenset({"password"})
+# A nominee's identity number too: the log cannot forget, and personal data is kept no longer than needed.
+REDACTED = frozenset({"password", "identity_number"})
 
 
 def field_values(obj: models.Model) -> dict:

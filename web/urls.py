@@ -13,6 +13,7 @@ urlpatterns = [
     path("nominations/<int:pk>/documents/<int:document_id>/", nominations.document_download, name="document-download"),
     path("nominations/<int:pk>/holds/", nominations.hold_place, name="hold-place"),
     path("nominations/<int:pk>/holds/<int:hold_id>/clear/", nominations.hold_clear, name="hold-clear"),
+    path("nominations/<int:pk>/personal-data/", nominations.personal_data_reveal, name="personal-data-reveal"),
     path("nominations/<int:pk>/council-vote/", nominations.council_vote_record, name="council-vote"),
     path("nominations/<int:pk>/<slug:action>/", nominations.nomination_act, name="nomination-act"),
     path("notifications/", notifications.notification_list, name="notification-list"),

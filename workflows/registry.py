@@ -123,6 +123,11 @@ REGISTRY: tuple[Action, ...] = (
         (("nominee.clear_hold", _("Gỡ tạm dừng")), ("nomination.release", _("Tiếp tục xét hồ sơ"))),
         verb=_("tiếp tục xét"), transition="release", requires=("note",),
     ),
+    # Decree 13/2023: a read of a nominee's identity number or hold notes, recorded (nominations.personal_data).
+    Action(
+        "reveal", "workflows.actions.personal_data.reveal_personal_data", _("Xem dữ liệu cá nhân"),
+        (("nominee.reveal", _("Xem dữ liệu cá nhân của đối tượng")),),
+    ),
     # G3: submit and resubmit flag a rival nomination of the same person; the level above both settles it.
     Action(
         "flag_duplicate", "workflows.actions.duplicates.flag_duplicates", _("Phát hiện hồ sơ trùng thành tích"),

@@ -1,5 +1,7 @@
 from django import template
+from django.utils.translation import gettext as _
 
+from nominations import personal_data
 from nominations.models import Status
 from roles.models import Level
 from workflows import labels
@@ -30,3 +32,15 @@ def step_label(step: str) -> str:
 @register.filter
 def status_label(status: str) -> str:
     return Status(status).label if status in Status.values else status
+
+
+@register.filter
+def event_comment(event) -> str:
+    """An audit event's comment as pages show it: a hold's note hidden (nominations.personal_data)."""
+    shown = personal_data.masked_comment(event.action, event.comment)
+    return _("(ẩn: dữ liệu cá nhân)") if shown == personal_data.HIDDEN else shown
+
+
+@register.filter
+def mask_identity(number: str) -> str:
+    return personal_data.mask_identity(number)

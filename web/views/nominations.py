@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deadlines.policy import with_days_left
-from nominations import rules
+from nominations import personal_data, rules
 from nominations.holds import may_hold
 from nominations.models import DocumentKind, Nomination
 from roles.models import Role
@@ -92,6 +92,8 @@ def _detail_context(request, nomination: Nomination, upload_form=None, hold_form
         "upload_form": (upload_form or DocumentForm()) if may_attach else None,
         "rules": selectors.rules_applied(nomination),
         "holds": rules.active_holds(nomination.nominee_id).select_related("placed_by"),
+        "identity_masked": personal_data.mask_identity(nomination.nominee.identity_number),
+        "may_reveal": bool(personal_data.revealable(request.user, nomination)),
         "hold_form": (hold_form or HoldForm()) if may_hold_nominee else None,
         "clear_hold_form": ClearHoldForm() if may_hold_nominee else None,
         **_council_context(request, nomination, stage, council_form),
@@ -102,6 +104,16 @@ def _detail_context(request, nomination: Nomination, upload_form=None, hold_form
 def nomination_detail(request, pk: int):
     nomination = _visible(request, pk)
     return render(request, "workflows/nomination_detail.html", _detail_context(request, nomination))
+
+
+@login_required
+@require_POST
+def personal_data_reveal(request, pk: int):
+    """The page with the nominee's identity number and hold notes shown, for those allowed; the read is audited."""
+    nomination = _visible(request, pk)
+    revealed = actions.reveal_personal_data(actor=request.user, nomination=nomination)
+    return render(request, "workflows/nomination_detail.html",
+                  {**_detail_context(request, nomination), "revealed": revealed})
 
 
 @login_required
