@@ -128,6 +128,11 @@ REGISTRY: tuple[Action, ...] = (
         "reveal", "workflows.actions.personal_data.reveal_personal_data", _("Xem dữ liệu cá nhân"),
         (("nominee.reveal", _("Xem dữ liệu cá nhân của đối tượng")),),
     ),
+    Action(
+        "export", "workflows.actions.personal_data.record_export", _("Tải về nhật ký kiểm toán"),
+        (("audit.export", _("Tải về nhật ký kiểm toán (kèm ghi chú tạm dừng)")),),
+        requires=("root",), accepts=("since", "until"),
+    ),
     # G3: submit and resubmit flag a rival nomination of the same person; the level above both settles it.
     Action(
         "flag_duplicate", "workflows.actions.duplicates.flag_duplicates", _("Phát hiện hồ sơ trùng thành tích"),

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from audit.export import export_lines
 from audit.verification import verify_increment
-from workflows import selectors, verification
+from workflows import actions, selectors, verification
 
 from ..negotiation import ErrorsAsJSON
 from ..schema import BAD_REQUEST, ERROR, FORBIDDEN, NOT_FOUND, UNAUTHORIZED
@@ -77,6 +77,7 @@ class AuditExport(APIView):
         roots = selectors.inspector_roots(request.user)
         data = _filters(request)
         root = verification.export_root(request.user, roots, data.get("unit"))
+        actions.record_export(actor=request.user, root=root, since=data.get("since"), until=data.get("until"))
         lines = (line + "\n" for line in export_lines(org_path=root, since=data.get("since"),
                                                      until=data.get("until")))
         response = StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")

@@ -171,3 +171,17 @@ def test_the_admin_never_shows_the_number_or_the_notes_and_logs_no_number(login,
     assert nominee.identity_number == "001099099999"
     event = Event.objects.filter(action="admin.change", object_type="nominations.nominee").last()
     assert event.data.get("redacted") == ["identity_number"] and "001099099999" not in str(event.data)
+
+
+def test_each_export_of_the_log_is_recorded_as_a_read_of_what_it_carries(login, api, users, held):
+    """The export carries hold notes whole (the chain is verified over them): one audit.export event per export."""
+    page = login("inspector").get(reverse("audit-export"), {"since": "2000-01-01"})
+    assert NOTE in b"".join(page.streaming_content).decode()
+    answer = api("inspector").get("/api/audit/export/", {"unit": "LC-SAPA"})
+    assert NOTE in b"".join(answer.streaming_content).decode()
+    exports = list(Event.objects.filter(action="audit.export").order_by("seq"))
+    assert [(e.actor, e.org_unit, e.data["root"]) for e in exports] == [
+        (users["inspector"], "LAOCAI", "/CP/LAOCAI/"), (users["inspector"], "LC-SAPA", "/CP/LAOCAI/LC-SAPA/")]
+    assert exports[0].data["since"] == "2000-01-01"
+    assert api("inspector").get("/api/audit/export/", {"unit": "HANOI"}).status_code == 404
+    assert Event.objects.filter(action="audit.export").count() == 2  # a refused export records nothing

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from audit.export import export_lines
 from audit.verification import verify_increment
-from workflows import selectors, verification
+from workflows import actions, selectors, verification
 
 from ..forms import AuditFilterForm
 from .common import parse_id
@@ -65,6 +65,7 @@ def audit_export(request):
     form = AuditFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     root = verification.export_root(request.user, roots, data.get("unit"))
+    actions.record_export(actor=request.user, root=root, since=data.get("since"), until=data.get("until"))
     lines = (line + "\n" for line in export_lines(org_path=root, since=data.get("since"), until=data.get("until")))
     response = StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localdate():%Y%m%d}.jsonl"'

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from audit.services import record
 from nominations.models import Hold, Nomination, Nominee
 from nominations.personal_data import HOLD_NOTES, IDENTITY, revealable
+from roles.models import OrgUnit
 
 from .review import security_log
 
@@ -32,3 +33,11 @@ def reveal_personal_data(*, actor, nomination: Nomination) -> dict:
         record(action="nominee.reveal", actor=actor, obj=nominee, org_unit=nominee.unit,
                data={"nomination": nomination.pk, "fields": sorted(fields), "holds": [h["id"] for h in holds]})
     return {"identity_number": nominee.identity_number if IDENTITY in fields else None, "holds": holds}
+
+
+def record_export(*, actor, root: str, since=None, until=None) -> None:
+    """The audit export carries events whole, hold notes included (the chain is verified over them): each export
+    is a read of them, recorded before its first line is read. `root`: the subtree exported."""
+    with transaction.atomic():
+        record(action="audit.export", actor=actor, org_unit=OrgUnit.objects.filter(path=root).first(),
+               data={"root": root, "since": since, "until": until})
