@@ -6,10 +6,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from audit.models import Event
 from nominations.models import Nominee
 from tests.admin_forms import post_change_form
+from tests.web.test_browser import PASSWORD, browser  # noqa: F401 - the browser tests' Chromium
 from workflows import actions, demo
 
 NUMBER, MASKED = "001099012345", "*********345"
@@ -185,3 +187,26 @@ def test_each_export_of_the_log_is_recorded_as_a_read_of_what_it_carries(login, 
     assert exports[0].data["since"] == "2000-01-01"
     assert api("inspector").get("/api/audit/export/", {"unit": "HANOI"}).status_code == 404
     assert Event.objects.filter(action="audit.export").count() == 2  # a refused export records nothing
+
+
+def test_in_the_browser_the_number_is_masked_until_the_inspector_reveals_it(browser, live_server, users, held):  # noqa: F811
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Tên đăng nhập").fill("inspector")
+        page.get_by_label("Mật khẩu").fill(PASSWORD)
+        page.get_by_label("Mật khẩu").press("Enter")
+        expect(page.get_by_test_id("current-user")).to_be_visible()
+        page.goto(f"{live_server.url}{reverse('nomination-detail', args=[held.pk])}")
+        expect(page.get_by_test_id("identity-number")).to_have_text(MASKED)
+        expect(page.get_by_test_id("holds")).not_to_contain_text(NOTE)
+        assert reveals() == []
+        page.get_by_test_id("reveal").click()
+        expect(page.get_by_test_id("identity-number")).to_have_text(NUMBER)
+        expect(page.get_by_test_id("revealed-holds")).to_contain_text(NOTE)
+        expect(page.get_by_test_id("revealed-holds")).to_contain_text(CLEAR_NOTE)
+        assert [e.actor for e in reveals()] == [users["inspector"]]
+    finally:
+        context.close()
