@@ -240,3 +240,16 @@ def test_messages_are_a_list_inside_a_status_region(login, users, draft_factory)
     html = page.content.decode()
     assert '<div role="status"><ul class="messages">' in html
     assert Nomination.objects.get(pk=n.pk).status == Status.DRAFT
+
+
+def test_the_labels_read_as_actions_in_english(login, users, in_review):
+    from django.utils import translation
+
+    from workflows import labels, registry
+    with translation.override("en"):
+        assert str(registry.get("approve").label) == "Approve"
+        assert str(labels.action_label("approve", open_stage(in_review), final=False)) == "Submit to the level above"
+    client = login("commune_chair")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = page_of(client, reverse("nomination-detail", args=[in_review.pk]))
+    assert ">Submit to the level above</a>" in page and "Movement" in page
