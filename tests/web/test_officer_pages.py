@@ -253,3 +253,11 @@ def test_the_labels_read_as_actions_in_english(login, users, in_review):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = page_of(client, reverse("nomination-detail", args=[in_review.pk]))
     assert ">Submit to the level above</a>" in page and "Movement" in page
+
+
+def test_the_admin_names_this_system_and_its_login_lockouts_in_vietnamese(login):
+    client = login("admin")
+    index = page_of(client, "/admin/")
+    assert "Trang quản trị Thi đua – Khen thưởng" in index and "Khóa đăng nhập" in index
+    assert "Django" not in index and "Access attempts" not in index and ">Axes<" not in index
+    assert "các lần đăng nhập sai" in page_of(client, "/admin/axes/accessattempt/").lower()

@@ -220,22 +220,20 @@ def document_remove(request, pk: int, document_id: int):
 @login_required
 @require_POST
 def document_upload(request, pk: int):
+    """A file attached from the nomination's page (the edit page attaches through its own form, nomination_edit)."""
     nomination = _visible(request, pk)
     form = DocumentForm(request.POST, request.FILES)
-    # The page to show again on a refusal (its context is built only then) and the one to return to.
-    if request.POST.get("page") == "edit":
-        template, back, context_of = "workflows/nomination_edit.html", "nomination-edit", _edit_context
-    else:
-        template, back, context_of = "workflows/nomination_detail.html", "nomination-detail", _detail_context
     if not form.is_valid():
-        return render(request, template, context_of(request, nomination, upload_form=form), status=400)
+        return render(request, "workflows/nomination_detail.html",
+                      _detail_context(request, nomination, upload_form=form), status=400)
     try:
         document = actions.attach_document(actor=request.user, nomination=nomination, kind=form.cleaned_data["kind"],
                                            upload=form.cleaned_data["file"])
     except HANDLED as exc:
-        return refused(request, template, context_of(request, nomination, upload_form=form), exc, form=form)
+        return refused(request, "workflows/nomination_detail.html",
+                       _detail_context(request, nomination, upload_form=form), exc, form=form)
     messages.success(request, _("Đã đính kèm “%(name)s”.") % {"name": document.original_name})
-    return redirect(back, pk=nomination.pk)
+    return redirect("nomination-detail", pk=nomination.pk)
 
 
 @login_required
