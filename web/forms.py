@@ -96,10 +96,19 @@ class NominationEditForm(forms.Form):
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại tài liệu"), choices=DocumentKind.choices)
     file = forms.FileField(label=_("Tệp (PDF, ảnh JPG/PNG, Word, Excel)"))
+    replaces = forms.ModelChoiceField(label=_("Thay cho tài liệu (nếu có)"), queryset=None, required=False,
+                                      empty_label=_("Không thay: thêm tài liệu mới"),
+                                      help_text=_("Tài liệu được thay bị xóa khỏi hồ sơ; tài liệu mới giữ loại của nó."))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, documents=None, **kwargs):
+        """`documents`: those the new file may replace (the proposer's editable dossier); none: no such field."""
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = gettext("Tối đa %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+        if documents is None or not documents.exists():
+            del self.fields["replaces"]
+        else:
+            self.fields["replaces"].queryset = documents.order_by("uploaded_at", "pk")
+            self.fields["replaces"].label_from_instance = lambda d: f"{d.original_name} ({d.get_kind_display()})"
 
 
 class ActionForm(forms.Form):
@@ -123,6 +132,21 @@ class ActionForm(forms.Form):
                 del self.fields[name]
             elif name in action.requires:
                 self.fields[name].required = True
+        # "Ý kiến" and "Lý do" side by side read alike: say who reads each and what it is for.
+        if "reason" in self.fields:
+            self.fields["reason"].help_text = REASON_HELP.get(action.name, "")
+            self.fields["reason"].label = REASON_LABEL.get(action.name, self.fields["reason"].label)
+        if "comment" in self.fields:
+            self.fields["comment"].help_text = _("Không bắt buộc. Ghi vào quá trình xử lý của hồ sơ; mọi người xem "
+                                                 "được hồ sơ đều đọc được.")
+
+
+REASON_LABEL = {"return": _("Lý do trả lại"), "reject": _("Lý do không đồng ý"), "withdraw": _("Lý do rút hồ sơ")}
+REASON_HELP = {
+    "return": _("Bắt buộc. Điều cần sửa hoặc bổ sung: hiện ở đầu hồ sơ và trong thông báo gửi cấp nhận lại hồ sơ."),
+    "reject": _("Bắt buộc. Vì sao không khen thưởng: ghi vào quá trình xử lý và gửi kèm thông báo."),
+    "withdraw": _("Không bắt buộc. Ghi vào quá trình xử lý của hồ sơ."),
+}
 
 
 class CouncilVoteForm(forms.Form):

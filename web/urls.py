@@ -11,6 +11,8 @@ urlpatterns = [
     path("nominations/<int:pk>/edit/", nominations.nomination_edit, name="nomination-edit"),
     path("nominations/<int:pk>/documents/", nominations.document_upload, name="document-upload"),
     path("nominations/<int:pk>/documents/<int:document_id>/", nominations.document_download, name="document-download"),
+    path("nominations/<int:pk>/documents/<int:document_id>/remove/", nominations.document_remove,
+         name="document-remove"),
     path("nominations/<int:pk>/holds/", nominations.hold_place, name="hold-place"),
     path("nominations/<int:pk>/holds/<int:hold_id>/clear/", nominations.hold_clear, name="hold-clear"),
     path("nominations/<int:pk>/personal-data/", nominations.personal_data_reveal, name="personal-data-reveal"),

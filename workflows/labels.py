@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from . import registry
+from .models import Stage, Step
 
 # Events recorded outside the workflow's actions: role grants, the org tree, the admin site.
 OTHER_EVENT_LABELS = {
@@ -32,3 +33,13 @@ def event_label(action: str) -> str:
 def event_choices() -> list[tuple[str, str]]:
     """The audit filter's choices: every labelled action, after "all"."""
     return [("", _("Tất cả")), *event_labels().items()]
+
+
+def action_label(name: str, stage: Stage | None, final: bool) -> str:
+    """A button's words for what the action does at this step: an approval appraises and passes the dossier to the
+    level's leader, forwards it to the level above, or (at the route's end) awards; the others say their name."""
+    if name == "approve" and stage is not None:
+        if final:
+            return _("Quyết định khen thưởng")
+        return _("Thẩm định, trình lãnh đạo") if stage.step == Step.APPRAISE else _("Trình cấp trên")
+    return registry.get(name).label

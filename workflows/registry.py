@@ -108,6 +108,16 @@ REGISTRY: tuple[Action, ...] = (
         requires=("kind", "upload"),
     ),
     Action(
+        "remove_document", "workflows.actions.dossier.remove_document", _("Xóa tài liệu"),
+        (("nomination.document_remove", _("Xóa tài liệu")),),
+        requires=("document",),
+    ),
+    Action(
+        "replace_document", "workflows.actions.dossier.replace_document", _("Thay tài liệu"),
+        (("nomination.document_replace", _("Thay tài liệu")),),
+        requires=("document", "upload"),
+    ),
+    Action(
         "council_vote", "workflows.actions.council.record_council_vote", _("Ghi kết quả bỏ phiếu của Hội đồng"),
         (("nomination.council_vote", _("Ghi kết quả bỏ phiếu của Hội đồng")),),
         requires=("stage", "present", "votes_for", "minutes"), accepts=("meeting_date",),

@@ -5,6 +5,7 @@ Pages, the API and commands all read through here, so they cannot disagree on wh
 
 import datetime
 import logging
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet
@@ -394,3 +395,91 @@ def rules_applied(nomination: Nomination) -> dict:
         },
         "council": council_rules_for_route(nomination),
     }
+
+
+# --- what people read on the pages: return reasons, names for codes, the proposer's own dossiers -------------
+
+
+def unit_names(codes) -> dict[str, str]:
+    """{unit code: its name} for the codes given (one query); the audit log keeps codes, people read names."""
+    codes = {code for code in codes if code}
+    return dict(OrgUnit.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+
+
+@dataclass(frozen=True)
+class Returned:
+    """The last return of a nomination, as its pages show it: who returned it from where, when, and why."""
+
+    reason: str
+    comment: str
+    at: datetime.datetime
+    unit: str  # the returning unit's name
+    by: str  # the returning person's full name
+    opened_stage: int | None  # the stage the return reopened below; None when it went back to the proposer
+
+
+def latest_returns(nomination_ids) -> dict[int, Returned]:
+    """{nomination id: its last return} for the nominations given that were ever returned (two queries whatever
+    their number: the return events through the log's object index, then the units' names)."""
+    ids = [str(pk) for pk in nomination_ids]
+    if not ids:
+        return {}
+    events = (Event.objects.filter(object_type=NOMINATION_TYPE, object_id__in=ids, action="nomination.return")
+              .select_related("actor").order_by("seq"))
+    latest = {int(event.object_id): event for event in events}
+    names = unit_names(event.org_unit for event in latest.values())
+    return {pk: Returned(reason=event.data.get("reason", ""), comment=event.comment, at=event.at,
+                         unit=names.get(event.org_unit, event.org_unit),
+                         by=(event.actor.get_full_name() if event.actor else "") or event.actor_name,
+                         opened_stage=event.data.get("opened_stage"))
+            for pk, event in latest.items()}
+
+
+def return_in_force(nomination: Nomination, stage: Stage | None, returned: Returned | None) -> Returned | None:
+    """The return a reader must see first: the one that sent the dossier back to its proposer (while it is still
+    returned), or the one that reopened the open stage at a lower level; None once the dossier moved on."""
+    if returned is None:
+        return None
+    if nomination.status == Status.RETURNED:
+        return returned
+    if stage is not None and returned.opened_stage == stage.pk:
+        return returned
+    return None
+
+
+DECIDED = (Status.AWARDED, Status.REJECTED, Status.WITHDRAWN)
+OWN_OPEN_SHOWN = 100  # the proposer's open dossiers on the home page (a school has a handful; the list has them all)
+OWN_DECIDED_SHOWN = 10  # the latest decided ones
+
+
+def own_dossiers(user) -> dict[str, list[Nomination]] | None:
+    """The home page of a unit's head: the dossiers of the units where `user` proposes, in four groups:
+    "returned" (each with `.returned`, the reason), "drafts", "in_review" (each with `.stage`, the open stage: where
+    it is and since when) and "decided" (the latest). None for someone who proposes nowhere. Five queries whatever
+    the numbers: the roles, the open dossiers, their open stages, their returns (two), the decided ones."""
+    units = [pk for pk, _path in roles_held(user).get(Role.PROPOSER, [])]
+    if not units:
+        return None
+    mine = Nomination.objects.filter(submitting_unit_id__in=units).select_related("nominee", "award", "round")
+    open_ = list(mine.exclude(status__in=DECIDED).order_by("-updated_at", "-pk")[:OWN_OPEN_SHOWN])
+    stages = {stage.nomination_id: stage for stage in Stage.objects.filter(
+        nomination__in=[n.pk for n in open_ if n.status in (Status.IN_REVIEW, Status.ON_HOLD)],
+        closed_at__isnull=True).select_related("org_unit")}
+    returned = [n for n in open_ if n.status == Status.RETURNED]
+    reasons = latest_returns(n.pk for n in returned)
+    for nomination in returned:
+        nomination.returned = reasons.get(nomination.pk)
+    for nomination in open_:
+        nomination.stage = stages.get(nomination.pk)
+    return {
+        "returned": returned,
+        "drafts": [n for n in open_ if n.status == Status.DRAFT],
+        "in_review": [n for n in open_ if n.status in (Status.IN_REVIEW, Status.ON_HOLD)],
+        "decided": list(mine.filter(status__in=DECIDED).order_by("-updated_at", "-pk")[:OWN_DECIDED_SHOWN]),
+    }
+
+
+def reviews_anywhere(user) -> bool:
+    """Whether `user` appraises or decides at some unit: then the home page shows their inbox, even when empty."""
+    held = roles_held(user)
+    return bool(held.get(Role.APPRAISER) or held.get(Role.DECIDER))

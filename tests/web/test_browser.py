@@ -94,6 +94,12 @@ def act(page, button: str, comment: str = "", reason: str = "") -> None:
     expect(page.locator(".messages")).to_contain_text("Đã thực hiện")
 
 
+# An approval's button says what it does at each step (staff appraise, leaders forward; the last one awards).
+APPROVE = {"commune_staff": "Thẩm định, trình lãnh đạo", "commune_chair": "Trình cấp trên",
+           "province_staff": "Thẩm định, trình lãnh đạo", "province_chair": "Trình cấp trên",
+           "central_staff": "Thẩm định, trình lãnh đạo"}
+
+
 def test_a_bk_ttg_nomination_travels_from_the_school_to_the_prime_minister(site, tmp_path):
     nominee = "Hà Thị Ngọc Ánh"
     # The unit head writes the dossier: general data, criteria, documents, then submits.
@@ -150,7 +156,7 @@ def test_a_bk_ttg_nomination_travels_from_the_school_to_the_prime_minister(site,
     for person in ("commune_staff", "commune_chair", "province_staff"):
         reviewer = site(person)
         open_from_inbox(reviewer, nominee)
-        act(reviewer, "Đồng ý", comment=f"{person} đồng ý.")
+        act(reviewer, APPROVE[person], comment=f"{person} đồng ý.")
     chair = site("province_chair")
     open_from_inbox(chair, nominee)
     shot(chair, "04-nomination-review")
@@ -158,14 +164,14 @@ def test_a_bk_ttg_nomination_travels_from_the_school_to_the_prime_minister(site,
     for person in ("commune_chair", "province_staff", "province_chair", "central_staff"):
         reviewer = site(person)
         open_from_inbox(reviewer, nominee)
-        act(reviewer, "Đồng ý")
+        act(reviewer, APPROVE[person])
     pm = site("pm")
     open_from_inbox(pm, nominee)
-    pm.get_by_test_id("actions").get_by_role("link", name="Đồng ý", exact=True).click()
+    pm.get_by_test_id("actions").get_by_role("link", name="Quyết định khen thưởng", exact=True).click()
     expect(pm.locator(".notice")).to_contain_text("quyết định khen thưởng")
     pm.get_by_label("Số quyết định").fill("123/QĐ-TTg")
     shot(pm, "05-decision-form")
-    pm.get_by_role("button", name="Đồng ý", exact=True).click()
+    pm.get_by_role("button", name="Quyết định khen thưởng", exact=True).click()
     expect(pm.get_by_test_id("status")).to_have_text("Đã khen thưởng")
     expect(pm.get_by_test_id("decision")).to_contain_text("123/QĐ-TTg")
     expect(pm.get_by_test_id("route").locator("li.route-done")).to_have_count(

@@ -228,8 +228,8 @@ def test_proposer_creates_answers_uploads_and_submits_through_the_pages(login, u
     assert client.post(reverse("nomination-edit", args=[nomination.pk]), data).status_code == 302
     for kind in nomination.award.required_documents:
         upload = SimpleUploadedFile(f"{kind}.pdf", PDF, content_type="application/pdf")
-        response = client.post(reverse("document-upload", args=[nomination.pk]),
-                               {"kind": kind, "file": upload, "page": "edit"})
+        response = client.post(reverse("nomination-edit", args=[nomination.pk]),
+                               {**data, "kind": kind, "file": upload, "upload": "1"})
         assert response.status_code == 302
     edit = client.get(reverse("nomination-edit", args=[nomination.pk]))
     assert edit.context["missing_documents"] == [] and edit.context["unanswered"] == []
@@ -241,8 +241,8 @@ def test_proposer_creates_answers_uploads_and_submits_through_the_pages(login, u
 def test_a_disguised_file_is_refused_with_a_message(login, draft_factory):
     nomination = draft_factory(documents=[])
     upload = SimpleUploadedFile("bao_cao.pdf", b"MZ\x90\x00 not a pdf at all", content_type="application/pdf")
-    response = login("unit_head").post(reverse("document-upload", args=[nomination.pk]),
-                                       {"kind": "to_trinh", "file": upload, "page": "edit"})
+    response = login("unit_head").post(reverse("nomination-edit", args=[nomination.pk]),
+                                       {"achievement": "Thành tích.", "kind": "to_trinh", "file": upload, "upload": "1"})
     assert response.status_code == 400
     assert "Định dạng tệp không được chấp nhận" in response.content.decode()
     assert nomination.documents.count() == 0

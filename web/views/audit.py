@@ -7,10 +7,10 @@ same scoped answer, the same export root.
 
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from audit.export import export_lines
 from audit.verification import verify_increment
@@ -34,7 +34,11 @@ def audit_events(request):
     elif before:
         events = events.filter(seq__lt=seq)
     # Keyset pagination: one query a page whatever the size of the log (no COUNT over millions of rows).
-    rows = list(events[: EVENTS_PER_PAGE + 1])
+    rows = list(events.select_related("actor")[: EVENTS_PER_PAGE + 1])
+    names = selectors.unit_names(e.org_unit for e in rows)
+    for event in rows:  # people read names: the log keeps codes and usernames
+        event.unit_name = names.get(event.org_unit, event.org_unit)
+        event.actor_full_name = (event.actor.get_full_name() if event.actor else "") or event.actor_name
     params = request.GET.copy()
     params.pop("before", None)
     return render(request, "workflows/audit_events.html", {
@@ -45,9 +49,11 @@ def audit_events(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def audit_verify(request):
     roots = selectors.inspector_roots(request.user)
+    if request.method == "GET":  # a bookmark or the back button: the check runs only from the log's button
+        return redirect("audit-events")
     try:
         verification.spend_check(request.user)
     except verification.TooManyChecks as exc:

@@ -1,4 +1,5 @@
-"""The home page: the stages waiting for me, oldest first, and the duplicate pairs my level must settle (G3)."""
+"""The home page: a proposer's own dossiers (returned first, with the reason), the stages waiting for me, oldest
+first (with the reason when a return sent one back to my level), and the duplicate pairs my level must settle (G3)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,11 +24,14 @@ def _context(request, bound: DuplicateResolveForm | None = None) -> dict:
     page = paginate(request, stages)
     today = timezone.localdate()
     page.object_list = with_days_left(page.object_list, today)
+    returns = selectors.latest_returns(stage.nomination_id for stage in page.object_list)
     for stage in page.object_list:
         stage.days_waiting = (today - timezone.localdate(stage.opened_at)).days
+        stage.returned = selectors.return_in_force(stage.nomination, stage, returns.get(stage.nomination_id))
     flags = [bound if bound is not None and bound.flag.pk == flag.pk else DuplicateResolveForm(flag=flag)
              for flag in selectors.duplicate_flags(request.user)]
-    return {"form": form, "page": page, "query": query_without_page(request), "flags": flags}
+    return {"form": form, "page": page, "query": query_without_page(request), "flags": flags,
+            "own": selectors.own_dossiers(request.user), "reviews": selectors.reviews_anywhere(request.user)}
 
 
 @login_required

@@ -16,7 +16,7 @@ from nominations.holds import may_hold
 from nominations.models import DocumentKind, Nomination
 from roles.models import Role
 from roles.selectors import units_with_role
-from workflows import actions, registry, routing, selectors
+from workflows import actions, labels, registry, routing, selectors
 from workflows.errors import HANDLED, InvalidTransition
 from workflows.lifecycle import EDITABLE
 
@@ -69,6 +69,11 @@ def _council_context(request, nomination: Nomination, stage, form=None) -> dict:
     return {"council": rule, "council_vote": vote, "council_form": form if vote is None else None}
 
 
+def _is_final(nomination: Nomination, stage) -> bool:
+    """Whether the open stage is the route's last: its approval is the decision to award."""
+    return stage is not None and stage.position == len(nomination.route) - 1
+
+
 def _detail_context(request, nomination: Nomination, upload_form=None, hold_form=None, council_form=None) -> dict:
     stage = selectors.open_stage(nomination)
     if stage is not None:
@@ -78,15 +83,22 @@ def _detail_context(request, nomination: Nomination, upload_form=None, hold_form
     criteria = [(c, answers.get(c.pk)) for c in rules.criteria_for(nomination)]
     may_attach = selectors.may_attach(request.user, nomination)
     missing, _unanswered = rules.dossier_gaps(nomination)
+    events = list(selectors.nomination_events(nomination))
+    names = selectors.unit_names(e.org_unit for e in events)
+    for event in events:
+        event.unit_name = names.get(event.org_unit, event.org_unit)
+    final = _is_final(nomination, stage)
     return {
         "nomination": nomination,
         "stage": stage,
+        "returned": selectors.return_in_force(nomination, stage,
+                                              selectors.latest_returns([nomination.pk]).get(nomination.pk)),
         "route": routing.route_with_state(nomination, stage),
         "documents": nomination.documents.select_related("uploaded_by").order_by("uploaded_at", "pk"),
         "missing_documents": [DocumentKind(k).label for k in missing],
         "criteria": criteria,
-        "events": selectors.nomination_events(nomination),
-        "actions": [(name, registry.get(name).label)
+        "events": events,
+        "actions": [(name, labels.action_label(name, stage, final))
                     for name in selectors.available_actions(request.user, nomination, stage)],
         "may_edit": selectors.may_edit(request.user, nomination),
         "upload_form": (upload_form or DocumentForm()) if may_attach else None,
@@ -154,12 +166,14 @@ def _edit_context(request, nomination: Nomination, form=None, upload_form=None) 
         "missing_documents": [DocumentKind(k).label for k in missing],
         "required_documents": [DocumentKind(k).label for k in nomination.award.required_documents],
         "unanswered": unanswered,
-        "upload_form": upload_form or DocumentForm(),
+        "upload_form": upload_form or DocumentForm(documents=nomination.documents.all()),
     }
 
 
 @login_required
 def nomination_edit(request, pk: int):
+    """The dossier's one form: the text, the criteria and a file to attach (or to put in place of one attached), so
+    that uploading a file keeps what was typed: "Tải lên" saves the text, then attaches."""
     nomination = _visible(request, pk)
     if nomination.status not in EDITABLE:
         exc = InvalidTransition(_("Không thể sửa hồ sơ ở trạng thái “%(status)s”.")
@@ -171,38 +185,67 @@ def nomination_edit(request, pk: int):
         return render(request, "workflows/nomination_edit.html", _edit_context(request, nomination))
     answers = {a.criterion_id: a for a in nomination.answers.all()}
     form = NominationEditForm(request.POST, criteria=rules.criteria_for(nomination).order_by("order", "code"),
-                              answers=answers)
-    context = _edit_context(request, nomination, form=form)
-    if not form.is_valid():
+                              answers=answers, initial={"achievement": nomination.achievement,
+                                                        "nominee_details": nomination.nominee_details})
+    uploading = "upload" in request.POST
+    upload_form = DocumentForm(request.POST, request.FILES, documents=nomination.documents.all()) if uploading \
+        else None
+    context = _edit_context(request, nomination, form=form, upload_form=upload_form)
+    if not form.is_valid() or (uploading and not upload_form.is_valid()):
         return render(request, "workflows/nomination_edit.html", context, status=400)
     try:
-        actions.update_nomination(actor=request.user, nomination=nomination, achievement=form.cleaned_data["achievement"],
-                                  criteria=form.answers(), nominee_details=form.cleaned_data["nominee_details"])
+        if not uploading or form.has_changed():
+            actions.update_nomination(actor=request.user, nomination=nomination,
+                                      achievement=form.cleaned_data["achievement"], criteria=form.answers(),
+                                      nominee_details=form.cleaned_data["nominee_details"])
+        document = _attach(request.user, nomination, upload_form.cleaned_data) if uploading else None
     except HANDLED as exc:
-        return refused(request, "workflows/nomination_edit.html", context, exc)
-    messages.success(request, _("Đã lưu hồ sơ."))
+        return refused(request, "workflows/nomination_edit.html", context, exc, form=upload_form or form)
+    if document is not None:
+        messages.success(request, _("Đã lưu hồ sơ và đính kèm “%(name)s”.") % {"name": document.original_name})
+    else:
+        messages.success(request, _("Đã lưu hồ sơ."))
+    return redirect("nomination-edit", pk=nomination.pk)
+
+
+def _attach(actor, nomination: Nomination, data: dict):
+    """Attach the file, or put it in place of the document chosen in "replaces"."""
+    if data.get("replaces"):
+        return actions.replace_document(actor=actor, nomination=nomination, document=data["replaces"],
+                                        upload=data["file"])
+    return actions.attach_document(actor=actor, nomination=nomination, kind=data["kind"], upload=data["file"])
+
+
+@login_required
+@require_POST
+def document_remove(request, pk: int, document_id: int):
+    nomination = _visible(request, pk)
+    document = get_object_or_404(nomination.documents, pk=document_id)
+    try:
+        actions.remove_document(actor=request.user, nomination=nomination, document=document)
+    except HANDLED as exc:
+        return refused(request, "workflows/nomination_detail.html", _detail_context(request, nomination), exc)
+    messages.success(request, _("Đã xóa “%(name)s” khỏi hồ sơ.") % {"name": document.original_name})
     return redirect("nomination-edit", pk=nomination.pk)
 
 
 @login_required
 @require_POST
 def document_upload(request, pk: int):
+    """A file attached from the nomination's page (the edit page attaches through its own form, nomination_edit)."""
     nomination = _visible(request, pk)
     form = DocumentForm(request.POST, request.FILES)
-    # The page to show again on a refusal (its context is built only then) and the one to return to.
-    if request.POST.get("page") == "edit":
-        template, back, context_of = "workflows/nomination_edit.html", "nomination-edit", _edit_context
-    else:
-        template, back, context_of = "workflows/nomination_detail.html", "nomination-detail", _detail_context
     if not form.is_valid():
-        return render(request, template, context_of(request, nomination, upload_form=form), status=400)
+        return render(request, "workflows/nomination_detail.html",
+                      _detail_context(request, nomination, upload_form=form), status=400)
     try:
         document = actions.attach_document(actor=request.user, nomination=nomination, kind=form.cleaned_data["kind"],
                                            upload=form.cleaned_data["file"])
     except HANDLED as exc:
-        return refused(request, template, context_of(request, nomination, upload_form=form), exc, form=form)
+        return refused(request, "workflows/nomination_detail.html",
+                       _detail_context(request, nomination, upload_form=form), exc, form=form)
     messages.success(request, _("Đã đính kèm “%(name)s”.") % {"name": document.original_name})
-    return redirect(back, pk=nomination.pk)
+    return redirect("nomination-detail", pk=nomination.pk)
 
 
 @login_required
@@ -220,8 +263,8 @@ def nomination_act(request, pk: int, action: str):
     nomination = _visible(request, pk)
     stage = selectors.open_stage(nomination)
     entry = registry.get(action)
-    title = entry.label
-    final = stage is not None and stage.position == len(nomination.route) - 1
+    final = _is_final(nomination, stage)
+    title = labels.action_label(action, stage, final)
     form = ActionForm(request.POST if request.method == "POST" else None, action=entry, final=final,
                       initial={"stage": stage.pk if stage else None})
     context = {"nomination": nomination, "stage": stage, "form": form, "action": action, "title": title,

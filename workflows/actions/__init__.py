@@ -2,7 +2,7 @@
 
 from .council import record_council_vote
 from .dispatch import perform
-from .dossier import attach_document, create_nomination, update_nomination
+from .dossier import attach_document, create_nomination, remove_document, replace_document, update_nomination
 from .duplicates import resolve_duplicate
 from .holds import clear_hold, place_hold
 from .personal_data import record_export, reveal_personal_data
@@ -17,6 +17,7 @@ from .review import (
 
 __all__ = [
     "approve_nomination", "attach_document", "clear_hold", "create_nomination", "perform",
-    "place_hold", "record_council_vote", "record_export", "reject_nomination", "resolve_duplicate", "resubmit_nomination",
-    "return_nomination", "reveal_personal_data", "submit_nomination", "update_nomination", "withdraw_nomination",
+    "place_hold", "record_council_vote", "record_export", "reject_nomination", "remove_document",
+    "replace_document", "resolve_duplicate", "resubmit_nomination", "return_nomination", "reveal_personal_data",
+    "submit_nomination", "update_nomination", "withdraw_nomination",
 ]

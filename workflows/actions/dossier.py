@@ -1,4 +1,5 @@
-"""The proposer's writes to a dossier: create a nomination, edit it, attach documents. Each is audited."""
+"""The proposer's writes to a dossier: create a nomination, edit it, attach, remove and replace documents. Each is
+audited."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -27,6 +28,7 @@ from roles.selectors import holds_role_at
 from .. import routing
 from ..errors import InvalidTransition
 from ..lifecycle import EDITABLE
+from ..models import CouncilVote
 from ..selectors import may_attach
 from .review import lock_nomination, security_log
 
@@ -162,26 +164,75 @@ def attach_document(*, actor, nomination: Nomination | int, kind: str, upload) -
         if not may_attach(actor, nomination):
             security_log.warning("denied action=attach user=%s nomination=%s", getattr(actor, "pk", None), nomination.pk)
             raise PermissionDenied(_("Bạn không được thêm tài liệu vào hồ sơ này."))
-        if kind not in DocumentKind.values:
-            raise ValidationError({"kind": _("Loại tài liệu không hợp lệ: %(kind)s.") % {"kind": kind}})
-        try:
-            content_type, sha256, size = inspect_upload(upload)
-        except ValidationError as exc:
-            raise ValidationError({"file": exc.messages}) from exc
-        name = safe_display_name(upload.name)
-        document = Document(
-            nomination=nomination, kind=kind, original_name=name, content_type=content_type, size=size,
-            sha256=sha256, uploaded_by=actor,
+        return _store(actor, nomination, kind, upload, "nomination.document_add")
+
+
+def _store(actor, nomination: Nomination, kind: str, upload, action: str, **data) -> Document:
+    """Check the upload, save its file and row and append `action`'s event (inside the caller's transaction)."""
+    if kind not in DocumentKind.values:
+        raise ValidationError({"kind": _("Loại tài liệu không hợp lệ: %(kind)s.") % {"kind": kind}})
+    try:
+        content_type, sha256, size = inspect_upload(upload)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
+    name = safe_display_name(upload.name)
+    document = Document(
+        nomination=nomination, kind=kind, original_name=name, content_type=content_type, size=size,
+        sha256=sha256, uploaded_by=actor,
+    )
+    document.file.save(name, upload, save=False)
+    try:
+        document.save()
+        record(
+            action=action, actor=actor, obj=nomination, org_unit=nomination.submitting_unit,
+            from_status=nomination.status, to_status=nomination.status,
+            data={"document": document.pk, "kind": kind, "name": name, "size": size, "sha256": sha256, **data},
         )
-        document.file.save(name, upload, save=False)
-        try:
-            document.save()
-            record(
-                action="nomination.document_add", actor=actor, obj=nomination, org_unit=nomination.submitting_unit,
-                from_status=nomination.status, to_status=nomination.status,
-                data={"document": document.pk, "kind": kind, "name": name, "size": size, "sha256": sha256},
-            )
-        except BaseException:
-            document.file.delete(save=False)  # the row is rolled back: leave no orphan file
-            raise
+    except BaseException:
+        document.file.delete(save=False)  # the row is rolled back: leave no orphan file
+        raise
     return document
+
+
+def _removable(actor, nomination: Nomination | int, document: Document | int) -> tuple[Nomination, Document]:
+    """The locked nomination and its document, which its proposer may remove now: the dossier is editable and no
+    council vote cites the document as its minutes (the vote stays on record with them)."""
+    nomination = lock_nomination(nomination)
+    _require_editable(nomination)
+    _require_proposer(actor, nomination.submitting_unit, "remove_document")
+    pk = document.pk if isinstance(document, Document) else document
+    document = nomination.documents.filter(pk=pk).first()
+    if document is None:
+        raise ValidationError({"document": _("Hồ sơ không có tài liệu số %(id)s.") % {"id": pk}})
+    if CouncilVote.objects.filter(minutes_id=document.pk).exists():
+        raise InvalidTransition(_("“%(name)s” là biên bản của một lần bỏ phiếu của Hội đồng đã ghi: không thể xóa "
+                                  "hoặc thay.") % {"name": document.original_name})
+    return nomination, document
+
+
+def _delete(document: Document) -> dict:
+    """Delete the row now and its file once the transaction commits (a rollback keeps both); what it was."""
+    gone = {"document": document.pk, "kind": document.kind, "name": document.original_name, "sha256": document.sha256}
+    storage, path = document.file.storage, document.file.name
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(path))
+    return gone
+
+
+def remove_document(*, actor, nomination: Nomination | int, document: Document | int) -> None:
+    """The proposer removes a document from a dossier that is still editable (a draft, or returned to them)."""
+    with transaction.atomic():
+        nomination, document = _removable(actor, nomination, document)
+        record(
+            action="nomination.document_remove", actor=actor, obj=nomination, org_unit=nomination.submitting_unit,
+            from_status=nomination.status, to_status=nomination.status, data=_delete(document),
+        )
+
+
+def replace_document(*, actor, nomination: Nomination | int, document: Document | int, upload) -> Document:
+    """The proposer replaces a document of an editable dossier by a new file of the same kind, in one step."""
+    with transaction.atomic():
+        nomination, document = _removable(actor, nomination, document)
+        kind, gone = document.kind, _delete(document)
+        return _store(actor, nomination, kind, upload, "nomination.document_replace",
+                      replaced={"document": gone["document"], "name": gone["name"], "sha256": gone["sha256"]})
