@@ -155,3 +155,17 @@ def test_openapi_python_client_generates_every_operation_without_a_warning(schem
         [sys.executable, "-c", "import thidua_client.api.nominations.upload_document, thidua_client.models"],
         cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert imported.returncode == 0, imported.stderr
+
+
+def test_a_body_in_another_media_type_than_the_schema_offers_is_415_and_changes_nothing(api, draft_factory):
+    nomination = draft_factory(documents=[])
+    client = api("unit_head")
+    documents = f"/api/nominations/{nomination.pk}/documents/"
+    response = client.post(documents, "kind=khac", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415 and "application/x-www-form-urlencoded" in response.json()["detail"]
+    assert client.post(documents, {"kind": "khac", "file": "x"}, format="json").status_code == 415
+    response = client.patch(f"/api/nominations/{nomination.pk}/", {"achievement": "Đổi qua biểu mẫu."},
+                            format="multipart")
+    assert response.status_code == 415 and "multipart/form-data" in response.json()["detail"]
+    assert client.get(documents).json() == [] and client.get(f"/api/nominations/{nomination.pk}/").json()[
+        "achievement"] == nomination.achievement
