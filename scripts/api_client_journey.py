@@ -6,7 +6,7 @@ would walk it: no hand-written HTTP. Run by .ci/api-client, which generates `thi
 Against the demo (`manage.py seed_demo`, password DEMO_PASSWORD): the head of a school drafts a nomination,
 attaches the award's documents and submits it; the commune's appraiser finds it in the inbox and approves that
 stage; the document comes back byte for byte; the nomination's timeline and the inspector's log show every step.
-Exits non-zero (an AssertionError or the client's UnexpectedStatus) at the first step that goes wrong.
+Exits non-zero (the step and what it found, or the client's UnexpectedStatus) at the first step that goes wrong.
 """
 
 import io
@@ -47,9 +47,15 @@ COMMENT = "Đồng ý trình lên Ủy ban nhân dân phường."
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
+def check(holds: bool, found) -> None:
+    """A step's outcome: when it is wrong, the journey stops and shows what it found instead."""
+    if not holds:
+        raise SystemExit(f"api client journey: FAILED: {found}")
+
+
 def expect(answer, kind):
-    """The operation's answer is the model of its success, or the journey stops showing what came instead."""
-    assert isinstance(answer, kind), f"expected {kind.__name__}, got {answer!r}"
+    """The operation's answer is the model of its success (else an `Error` or a 400's field messages)."""
+    check(isinstance(answer, kind), f"expected {kind.__name__}, got {answer!r}")
     return answer
 
 
@@ -78,28 +84,28 @@ def main(base: str) -> None:
         for kind in award.required_documents]
     submitted = expect(act_on_nomination.sync(draft.id, ActOnNominationAction.SUBMIT, client=head, body=Action()),
                        Nomination)
-    assert submitted.status == "in_review", submitted.status
+    check(submitted.status == "in_review", submitted.status)
     print(f"nomination {draft.id}: drafted, {len(documents)} documents attached, submitted")
 
     reviewer = log_in(base, "commune_staff")
     inbox = expect(list_inbox.sync(client=reviewer, nomination=draft.id), PaginatedStageList)
-    assert [stage.nomination.id for stage in inbox.results] == [draft.id], inbox
+    check([stage.nomination.id for stage in inbox.results] == [draft.id], inbox)
     stage = inbox.results[0]
     approved = expect(act_on_nomination.sync(draft.id, ActOnNominationAction.APPROVE, client=reviewer, body=Action(
         stage=stage.id, comment=COMMENT)), Nomination)
-    assert approved.open_stage.id != stage.id, "the approved stage is still open"
+    check(approved.open_stage.id != stage.id, "the approved stage is still open")
     print(f"stage {stage.id} ({stage.org_unit}, {stage.step}) approved; now open: {approved.open_stage.step}")
 
     file = expect(download_document.sync(draft.id, documents[0].id, client=reviewer), File)
-    assert file.payload.read() == PDF, "the downloaded document differs from the upload"
+    check(file.payload.read() == PDF, "the downloaded document differs from the upload")
 
     timeline = list_nomination_events.sync(draft.id, client=reviewer)
     actions = [event.action for event in timeline]
-    assert actions[0] == "nomination.create" and "nomination.submit" in actions, actions
-    assert actions[-1] == "nomination.approve" and timeline[-1].comment == COMMENT, actions
+    check(actions[0] == "nomination.create" and "nomination.submit" in actions, actions)
+    check(actions[-1] == "nomination.approve" and timeline[-1].comment == COMMENT, actions)
     inspector = log_in(base, "inspector")
     logged = list_audit_events.sync(client=inspector, nomination=draft.id).results
-    assert [event.seq for event in logged] == sorted((event.seq for event in timeline), reverse=True), logged
+    check([event.seq for event in logged] == sorted((event.seq for event in timeline), reverse=True), logged)
     print(f"document {documents[0].id} downloaded intact; {len(timeline)} audit events, the same in the inspector's log")
 
 
