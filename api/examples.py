@@ -1,7 +1,7 @@
 """The examples of the OpenAPI document: one story (a teacher's nomination for the Prime Minister's certificate of
 merit, from a school in Sa Pa) told by every operation, so the Swagger page and generated clients read as one.
 
-A list operation's example is one item: drf-spectacular wraps it in the list or the page. tests/api/test_schema.py
+A list operation's example is one item: drf-spectacular wraps it in the list or the page. tests/api/test_conventions.py
 checks every example against the schema it illustrates.
 """
 
@@ -12,8 +12,8 @@ def request(value) -> OpenApiExample:
     return OpenApiExample("request", value=value, request_only=True)
 
 
-def response(value, name="response") -> OpenApiExample:
-    return OpenApiExample(name, value=value, response_only=True)
+def response(value) -> OpenApiExample:
+    return OpenApiExample("response", value=value, response_only=True)
 
 
 def upload(fields: dict) -> OpenApiExample:

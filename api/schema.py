@@ -4,10 +4,10 @@ conventions every operation keeps (docs/api.md):
 
 - a readable `operation_id` (verb_noun, snake case: the generated client's function name), given explicitly;
 - JSON request bodies (the default parser), multipart only where a file is uploaded;
-- a file or an export answers with its real media types as binary (`binary_response`);
+- a file or an export answers with its real media types as binary (`binary_responses`);
 - an example of the request body and of the success response (`OpenApiExample`, api/examples.py).
 
-tests/api/test_schema.py holds every operation to them.
+tests/api/test_conventions.py holds every operation to them.
 """
 
 from drf_spectacular import openapi
@@ -28,14 +28,14 @@ class AutoSchema(openapi.AutoSchema):
         return super().get_operation_id()
 
 
-def binary_responses(media_types, *, description: str, example: str, code=200) -> dict:
+def binary_responses(media_types, *, description: str, example: str) -> dict:
     """The `responses` entries of a body that is a file or a stream in one of `media_types`, as binary so generators
     keep it (openapi-python-client reads application/octet-stream; docs/api.md). The example, text standing for the
     beginning of such a body, goes with the first media type."""
     answer = OpenApiResponse(OpenApiTypes.BINARY, description=description)
     first = OpenApiResponse(OpenApiTypes.BINARY, description=description,
                             examples=[OpenApiExample("body", value=example, media_type=media_types[0])])
-    return {(code, media_type): first if i == 0 else answer for i, media_type in enumerate(media_types)}
+    return {(200, media_type): first if i == 0 else answer for i, media_type in enumerate(media_types)}
 
 
 ERROR = inline_serializer("Error", {"detail": serializers.CharField()})

@@ -182,7 +182,7 @@ REST_FRAMEWORK = {
     # A locked/unreachable database is a 503 (config.dberrors); everything else: api.exceptions.
     "EXCEPTION_HANDLER": "config.dberrors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],  # errors are JSON, even for a browser
-    # JSON only (a body nested too deep is a 400: api.parsers); the upload views add multipart and forms.
+    # JSON only (a body nested too deep is a 400: api.parsers); the upload views take multipart instead.
     "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
 }
 # On-demand audit checks per user, the API and the page together (workflows.verification.spend_check).
