@@ -6,7 +6,7 @@ RecursionError, which was a 500. The size of a body is not checked here: DRF rea
 api.exceptions).
 
 The default for every API view (REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]); the views that take files list their
-multipart and form parsers themselves.
+multipart parser themselves (JSON or multipart, never both: docs/api.md).
 """
 
 from django.utils.translation import gettext as _

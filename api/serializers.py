@@ -5,6 +5,7 @@ what is required) stay in workflows.actions, so the API and the pages refuse the
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -353,9 +354,15 @@ class DocumentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(OpenApiTypes.BINARY)
+class UploadField(serializers.FileField):
+    """A file sent as a part of a multipart body: binary in the schema, so a generated client sends the bytes (the
+    schema's default for a FileField is a URI, the way a response would show it)."""
+
+
 class DocumentUploadSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DocumentKind.choices)
-    file = serializers.FileField(help_text=_("PDF, ảnh JPG/PNG, Word, Excel; dung lượng có giới hạn."))
+    file = UploadField(help_text=_("PDF, ảnh JPG/PNG, Word, Excel; dung lượng có giới hạn."))
 
 
 class HoldSerializer(serializers.ModelSerializer):
@@ -391,7 +398,7 @@ class PersonalDataSerializer(serializers.Serializer):
 
 class HoldPlaceSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=HoldReason.choices)
-    file = serializers.FileField(help_text=_("Văn bản làm căn cứ (quyết định kỷ luật, điều tra, đơn khiếu nại)."))
+    file = UploadField(help_text=_("Văn bản làm căn cứ (quyết định kỷ luật, điều tra, đơn khiếu nại)."))
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 

@@ -184,13 +184,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",  # every operation named explicitly (docs/api.md)
     "DEFAULT_PAGINATION_CLASS": "api.pagination.LimitOffset",
     "PAGE_SIZE": 50,
     # A locked/unreachable database is a 503 (config.dberrors); everything else: api.exceptions.
     "EXCEPTION_HANDLER": "config.dberrors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],  # errors are JSON, even for a browser
-    # JSON only (a body nested too deep is a 400: api.parsers); the upload views add multipart and forms.
+    # JSON only (a body nested too deep is a 400: api.parsers); the upload views take multipart instead.
     "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
 }
 # On-demand audit checks per user, the API and the page together (workflows.verification.spend_check).

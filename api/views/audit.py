@@ -11,7 +11,6 @@ import logging
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, NotFound, Throttled, ValidationError
@@ -24,8 +23,9 @@ from audit.export import export_lines
 from audit.verification import verify_increment
 from workflows import actions, selectors, verification
 
+from .. import examples
 from ..negotiation import ErrorsAsJSON
-from ..schema import BAD_REQUEST, ERROR, FORBIDDEN, NOT_FOUND, UNAUTHORIZED
+from ..schema import BAD_REQUEST, ERROR, FORBIDDEN, NOT_FOUND, UNAUTHORIZED, binary_responses
 from ..serializers import EventFilterSerializer, EventSerializer
 
 INSPECTORS = {400: BAD_REQUEST, 401: UNAUTHORIZED, 403: FORBIDDEN}
@@ -55,7 +55,8 @@ class AuditEvents(GenericAPIView):
     serializer_class = EventSerializer
     pagination_class = NewestFirst
 
-    @extend_schema(parameters=[EventFilterSerializer], responses={200: EventSerializer(many=True), **INSPECTORS})
+    @extend_schema(operation_id="list_audit_events", parameters=[EventFilterSerializer],
+                   responses={200: EventSerializer(many=True), **INSPECTORS}, examples=[examples.EVENTS])
     def get(self, request):
         """Events recorded in my inspection subtree, and every event of a nomination I may read; newest first."""
         roots = selectors.inspector_roots(request.user)
@@ -67,8 +68,8 @@ class AuditExport(APIView):
     content_negotiation_class = ErrorsAsJSON
 
     @extend_schema(
-        parameters=[EventFilterSerializer],
-        responses={(200, "application/x-ndjson"): OpenApiResponse(OpenApiTypes.STR, description=(
+        operation_id="export_audit_events", parameters=[EventFilterSerializer],
+        responses={**binary_responses(["application/x-ndjson"], example=examples.EXPORT_LINE, description=(
             "Một dòng JSON cho mỗi sự kiện (mọi trường, prev_hash và hash), theo thứ tự seq; kiểm tra bằng "
             "`python -m audit.verify_export --allow-gaps`.")), **INSPECTORS, 404: NOT_FOUND},
     )
@@ -104,7 +105,8 @@ class VerifyAnswerSerializer(serializers.Serializer):
 
 
 class AuditVerify(APIView):
-    @extend_schema(responses={200: VerifyAnswerSerializer, 409: VerifyAnswerSerializer, 401: UNAUTHORIZED,
+    @extend_schema(operation_id="verify_audit_chain", examples=examples.VERIFIED,
+                   responses={200: VerifyAnswerSerializer, 409: VerifyAnswerSerializer, 401: UNAUTHORIZED,
                               403: FORBIDDEN, 429: OpenApiResponse(ERROR, description="Quá nhiều lần kiểm tra.")})
     def get(self, request):
         """Check the events recorded since the last verified point: 200 when the chain holds, 409 when it is broken.

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from roles.models import RoleAssignment
 
+from .. import examples
 from ..schema import BAD_REQUEST, ERROR, READ
 from ..serializers import MeSerializer, TokenRequestSerializer, TokenSerializer
 from ..tokens import revoke_all
@@ -32,7 +33,8 @@ class TokenView(APIView):
         return "Token"  # so a wrong password is 401, as DRF gives 403 when no scheme is announced
 
     @extend_schema(
-        request=TokenRequestSerializer, auth=[],
+        operation_id="create_token", request=TokenRequestSerializer, auth=[],
+        examples=[examples.TOKEN_REQUEST, examples.TOKEN],
         responses={200: TokenSerializer, 400: BAD_REQUEST,
                    401: OpenApiResponse(ERROR, description="Sai tên đăng nhập hoặc mật khẩu."),
                    429: OpenApiResponse(ERROR, description="Tạm khóa sau nhiều lần đăng nhập sai.")},
@@ -60,7 +62,7 @@ class LogoutView(APIView):
 
     authentication_classes = [TokenAuthentication]  # a browser's session has no token to revoke: 401
 
-    @extend_schema(request=None, responses={204: REVOKED, **READ})
+    @extend_schema(operation_id="revoke_token", request=None, responses={204: REVOKED, **READ})
     def post(self, request):
         request.auth.delete()
         return Response(status=204)
@@ -71,7 +73,7 @@ class LogoutAllView(APIView):
 
     authentication_classes = [TokenAuthentication]
 
-    @extend_schema(request=None, responses={204: REVOKED, **READ})
+    @extend_schema(operation_id="revoke_all_tokens", request=None, responses={204: REVOKED, **READ})
     def post(self, request):
         revoke_all(request.user)
         return Response(status=204)
@@ -80,7 +82,7 @@ class LogoutAllView(APIView):
 class MeView(APIView):
     """The caller and the roles they hold today."""
 
-    @extend_schema(responses={200: MeSerializer, **READ})
+    @extend_schema(operation_id="get_me", responses={200: MeSerializer, **READ}, examples=[examples.ME])
     def get(self, request):
         user = request.user
         roles = RoleAssignment.objects.valid_on().filter(user=user).select_related("org_unit").order_by(

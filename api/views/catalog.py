@@ -9,21 +9,23 @@ from rest_framework.generics import ListAPIView
 from nominations.models import AwardRule, AwardType, Movement, Round
 from roles.models import OrgUnit
 
+from .. import examples
 from ..schema import READ
 from ..serializers import AwardSerializer, MovementSerializer, OrgUnitSerializer, RoundSerializer
 
 
-def _documented(serializer):
-    return extend_schema_view(get=extend_schema(responses={200: serializer, **READ}))
+def _documented(operation_id: str, serializer, example):
+    return extend_schema_view(get=extend_schema(operation_id=operation_id, responses={200: serializer, **READ},
+                                                examples=[example]))
 
 
-@_documented(OrgUnitSerializer)
+@_documented("list_org_units", OrgUnitSerializer, examples.ORG_UNIT)
 class OrgUnitList(ListAPIView):
     serializer_class = OrgUnitSerializer
     queryset = OrgUnit.objects.select_related("parent", "successor").order_by("path")
 
 
-@_documented(AwardSerializer)
+@_documented("list_awards", AwardSerializer, examples.AWARD)
 class AwardList(ListAPIView):
     serializer_class = AwardSerializer
 
@@ -36,13 +38,13 @@ class AwardList(ListAPIView):
         ).prefetch_related("rules").order_by("order", "code")
 
 
-@_documented(RoundSerializer)
+@_documented("list_rounds", RoundSerializer, examples.ROUND)
 class RoundList(ListAPIView):
     serializer_class = RoundSerializer
     queryset = Round.objects.select_related("movement").order_by("opens_on", "code")
 
 
-@_documented(MovementSerializer)
+@_documented("list_movements", MovementSerializer, examples.MOVEMENT)
 class MovementList(ListAPIView):
     serializer_class = MovementSerializer
     queryset = Movement.objects.prefetch_related("criteria").order_by("code")

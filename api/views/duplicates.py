@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from workflows import actions, selectors
 
+from .. import examples
 from ..schema import READ, WRITE
 from ..serializers import DuplicateFlagSerializer, DuplicateResolveSerializer
 
@@ -17,7 +18,8 @@ FLAG_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description=_("Số
 class DuplicateList(GenericAPIView):
     serializer_class = DuplicateFlagSerializer
 
-    @extend_schema(responses={200: DuplicateFlagSerializer(many=True), **READ})
+    @extend_schema(operation_id="list_duplicates", responses={200: DuplicateFlagSerializer(many=True), **READ},
+                   examples=[examples.DUPLICATES])
     def get(self, request):
         """The open pairs waiting for my level's choice, oldest first."""
         page = self.paginate_queryset(selectors.duplicate_flags(request.user))
@@ -27,8 +29,8 @@ class DuplicateList(GenericAPIView):
 class DuplicateResolve(GenericAPIView):
     serializer_class = DuplicateResolveSerializer
 
-    @extend_schema(parameters=[FLAG_ID], request=DuplicateResolveSerializer,
-                   responses={200: DuplicateFlagSerializer, **WRITE})
+    @extend_schema(operation_id="resolve_duplicate", parameters=[FLAG_ID], request=DuplicateResolveSerializer,
+                   responses={200: DuplicateFlagSerializer, **WRITE}, examples=examples.DUPLICATE_RESOLVE)
     def post(self, request, pk: int):
         """Keep one of the pair: only it may then be awarded; the other's decision is refused until its level
         returns or rejects it."""

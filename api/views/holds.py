@@ -5,14 +5,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nominations import rules
 from workflows import actions, selectors
 
-from ..parsers import JSONParser
+from .. import examples
 from ..schema import READ_ONE, WRITE
 from ..serializers import HoldClearSerializer, HoldPlaceSerializer, HoldSerializer
 from .nominations import ID
@@ -21,17 +21,18 @@ HOLD_ID = OpenApiParameter("hold_id", int, OpenApiParameter.PATH, description=_(
 
 
 class HoldListCreate(APIView):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]  # a file comes along; clearing a hold is JSON like the rest
 
-    @extend_schema(parameters=[ID], responses={200: HoldSerializer(many=True), **READ_ONE})
+    @extend_schema(operation_id="list_holds", parameters=[ID], responses={200: HoldSerializer(many=True), **READ_ONE},
+                   examples=[examples.HOLDS])
     def get(self, request, pk: int):
         """The active holds on the nomination's nominee."""
         nomination = selectors.readable_nomination(request.user, pk)
         holds = rules.active_holds(nomination.nominee_id).select_related("placed_by", "cleared_by")
         return Response(HoldSerializer(holds, many=True).data)
 
-    @extend_schema(parameters=[ID], request={"multipart/form-data": HoldPlaceSerializer},
-                   responses={201: HoldSerializer, **WRITE})
+    @extend_schema(operation_id="place_hold", parameters=[ID], request={"multipart/form-data": HoldPlaceSerializer},
+                   responses={201: HoldSerializer, **WRITE}, examples=examples.HOLD_PLACE)
     def post(self, request, pk: int):
         """Flag the nominee (all their nominations in review wait), with the document it rests on."""
         nomination = selectors.readable_nomination(request.user, pk)
@@ -44,9 +45,8 @@ class HoldListCreate(APIView):
 
 
 class HoldClear(APIView):
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
-
-    @extend_schema(parameters=[ID, HOLD_ID], request=HoldClearSerializer, responses={200: HoldSerializer, **WRITE})
+    @extend_schema(operation_id="clear_hold", parameters=[ID, HOLD_ID], request=HoldClearSerializer,
+                   responses={200: HoldSerializer, **WRITE}, examples=examples.HOLD_CLEAR)
     def post(self, request, pk: int, hold_id: int):
         """Clear a flag; when it was the last, the nominations resume at the stage where they waited."""
         nomination = selectors.readable_nomination(request.user, pk)

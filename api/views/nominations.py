@@ -8,22 +8,23 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from nominations.documents import ALLOWED_TYPES
 from roles.models import Role
 from roles.selectors import units_with_role
 from workflows import actions, routing, selectors
 from workflows.errors import InvalidTransition
 from workflows.lifecycle import EDITABLE
 
+from .. import examples
 from ..negotiation import ErrorsAsJSON
-from ..schema import FILTERED, READ_ONE, WRITE
+from ..schema import FILTERED, READ_ONE, WRITE, binary_responses
 from ..serializers import (
     DocumentSerializer,
     DocumentUploadSerializer,
@@ -37,6 +38,10 @@ from ..serializers import (
 )
 
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description=_("Số hồ sơ."))
+# What a download may be: the types an upload is accepted as (nominations.documents), and octet-stream for a
+# document without one (the type generators read as bytes).
+DOCUMENT_TYPES = ["application/pdf", *sorted(set(ALLOWED_TYPES.values()) - {"application/pdf"}),
+                  "application/octet-stream"]
 
 
 def nomination_response(request, nomination, code=status.HTTP_200_OK) -> Response:
@@ -55,8 +60,8 @@ def nomination_response(request, nomination, code=status.HTTP_200_OK) -> Respons
 class NominationListCreate(GenericAPIView):
     serializer_class = NominationSummarySerializer
 
-    @extend_schema(parameters=[NominationFilterSerializer], responses={200: NominationSummarySerializer(many=True),
-                                                                       **FILTERED})
+    @extend_schema(operation_id="list_nominations", parameters=[NominationFilterSerializer],
+                   responses={200: NominationSummarySerializer(many=True), **FILTERED}, examples=[examples.NOMINATIONS])
     def get(self, request):
         """The nominations I may read, most recently changed first."""
         filters = NominationFilterSerializer(data=request.query_params)
@@ -65,7 +70,8 @@ class NominationListCreate(GenericAPIView):
         page = self.paginate_queryset(selectors.IdsFirst(nominations))
         return self.get_paginated_response(NominationSummarySerializer(page, many=True).data)
 
-    @extend_schema(request=NominationCreateSerializer, responses={201: NominationSerializer, **WRITE})
+    @extend_schema(operation_id="create_nomination", request=NominationCreateSerializer,
+                   responses={201: NominationSerializer, **WRITE}, examples=examples.NOMINATION_CREATE)
     def post(self, request):
         """Draft a nomination (the proposer of the submitting unit); answers to the criteria may come along."""
         if not units_with_role(request.user, Role.PROPOSER).exists():
@@ -83,11 +89,13 @@ class NominationListCreate(GenericAPIView):
 
 
 class NominationDetail(APIView):
-    @extend_schema(parameters=[ID], responses={200: NominationSerializer, **READ_ONE})
+    @extend_schema(operation_id="get_nomination", parameters=[ID], responses={200: NominationSerializer, **READ_ONE},
+                   examples=[examples.NOMINATION_READ])
     def get(self, request, pk: int):
         return nomination_response(request, selectors.readable_nomination(request.user, pk))
 
-    @extend_schema(parameters=[ID], request=NominationUpdateSerializer, responses={200: NominationSerializer, **WRITE})
+    @extend_schema(operation_id="update_nomination", parameters=[ID], request=NominationUpdateSerializer,
+                   responses={200: NominationSerializer, **WRITE}, examples=examples.NOMINATION_UPDATE)
     def patch(self, request, pk: int):
         """Change the dossier while it is a draft or returned; criterion answers are created or changed by code."""
         nomination = selectors.readable_nomination(request.user, pk)
@@ -103,16 +111,18 @@ class NominationDetail(APIView):
 
 
 class DocumentListCreate(APIView):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]  # a file comes along: not JSON
 
-    @extend_schema(parameters=[ID], responses={200: DocumentSerializer(many=True), **READ_ONE})
+    @extend_schema(operation_id="list_documents", parameters=[ID],
+                   responses={200: DocumentSerializer(many=True), **READ_ONE}, examples=[examples.DOCUMENTS])
     def get(self, request, pk: int):
         nomination = selectors.readable_nomination(request.user, pk)
         documents = nomination.documents.select_related("uploaded_by").order_by("uploaded_at", "pk")
         return Response(DocumentSerializer(documents, many=True).data)
 
-    @extend_schema(parameters=[ID], request={"multipart/form-data": DocumentUploadSerializer},
-                   responses={201: DocumentSerializer, **WRITE})
+    @extend_schema(operation_id="upload_document", parameters=[ID],
+                   request={"multipart/form-data": DocumentUploadSerializer},
+                   responses={201: DocumentSerializer, **WRITE}, examples=examples.DOCUMENT_UPLOAD)
     def post(self, request, pk: int):
         """Attach a file: the proposer while the dossier is editable, the open step's holder while in review."""
         nomination = selectors.readable_nomination(request.user, pk)
@@ -127,9 +137,10 @@ class DocumentFile(APIView):
     content_negotiation_class = ErrorsAsJSON
 
     @extend_schema(
+        operation_id="download_document",
         parameters=[ID, OpenApiParameter("document_id", int, OpenApiParameter.PATH, description=_("Số tài liệu."))],
-        responses={(200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description=_("Tệp, dưới tên gốc đã làm sạch.")),
-                   **READ_ONE},
+        responses={**binary_responses(DOCUMENT_TYPES, example="%PDF-1.7 …",
+                                      description=_("Tệp, dưới tên gốc đã làm sạch.")), **READ_ONE},
     )
     def get(self, request, pk: int, document_id: int):
         """Download a document of a nomination I may read (as an attachment)."""
@@ -140,7 +151,8 @@ class DocumentFile(APIView):
 
 
 class RouteView(APIView):
-    @extend_schema(parameters=[ID], responses={200: RouteEntrySerializer(many=True), **READ_ONE})
+    @extend_schema(operation_id="get_route", parameters=[ID], responses={200: RouteEntrySerializer(many=True), **READ_ONE},
+                   examples=[examples.ROUTE])
     def get(self, request, pk: int):
         """The planned route: fixed at first submission, planned for today before that; each stop done,
         current or planned."""
@@ -152,7 +164,8 @@ class RouteView(APIView):
 
 
 class NominationEvents(APIView):
-    @extend_schema(parameters=[ID], responses={200: EventSerializer(many=True), **READ_ONE})
+    @extend_schema(operation_id="list_nomination_events", parameters=[ID],
+                   responses={200: EventSerializer(many=True), **READ_ONE}, examples=[examples.EVENTS])
     def get(self, request, pk: int):
         """The nomination's timeline from the audit log (whoever may read the nomination reads all of it)."""
         nomination = selectors.readable_nomination(request.user, pk)

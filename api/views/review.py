@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from deadlines.policy import with_days_left
 from workflows import actions, registry, selectors
 
+from .. import examples
 from ..schema import FILTERED, WRITE
 from ..serializers import (
     ActionSerializer,
@@ -26,8 +27,9 @@ class ActionView(GenericAPIView):
     serializer_class = ActionSerializer
 
     @extend_schema(
+        operation_id="act_on_nomination",
         parameters=[ID, OpenApiParameter("action", str, OpenApiParameter.PATH, enum=registry.ACTION_NAMES)],
-        request=ActionSerializer, responses={200: NominationSerializer, **WRITE},
+        request=ActionSerializer, responses={200: NominationSerializer, **WRITE}, examples=examples.ACTION,
     )
     def post(self, request, pk: int, action: str):
         """Submit, resubmit, withdraw, approve, return or reject. `stage` pins the open stage acted on (a stage
@@ -45,8 +47,8 @@ class ActionView(GenericAPIView):
 class CouncilVoteView(GenericAPIView):
     serializer_class = CouncilVoteRequestSerializer
 
-    @extend_schema(parameters=[ID], request=CouncilVoteRequestSerializer,
-                   responses={201: CouncilVoteSerializer, **WRITE})
+    @extend_schema(operation_id="record_council_vote", parameters=[ID], request=CouncilVoteRequestSerializer,
+                   responses={201: CouncilVoteSerializer, **WRITE}, examples=examples.COUNCIL_VOTE)
     def post(self, request, pk: int):
         """The council's secretary records the vote of the level's council at the open DECIDE stage: those present,
         the votes for, and the minutes (a `bien_ban_hoi_dong` document attached at this stage). The number of
@@ -63,7 +65,8 @@ class CouncilVoteView(GenericAPIView):
 class InboxView(GenericAPIView):
     serializer_class = StageSerializer
 
-    @extend_schema(parameters=[InboxFilterSerializer], responses={200: StageSerializer(many=True), **FILTERED})
+    @extend_schema(operation_id="list_inbox", parameters=[InboxFilterSerializer],
+                   responses={200: StageSerializer(many=True), **FILTERED}, examples=[examples.STAGE])
     def get(self, request):
         """The open stages I may act on, oldest first (a nomination on hold waits outside every inbox)."""
         filters = InboxFilterSerializer(data=request.query_params)
