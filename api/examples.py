@@ -86,6 +86,9 @@ HOLD = {"id": 3, "reason": "discipline", "note": "Đang xem xét kỷ luật.", 
         "sha256": SHA256, "placed_by": "inspector", "placed_at": AT, "cleared_by": None, "cleared_at": None,
         "clear_note": ""}
 HOLDS = response(HOLD)
+PERSONAL_DATA = response({"identity_number": "001190012345", "holds": [{
+    "id": 3, "reason": "discipline", "placed_at": AT, "cleared_at": None, "note": "Đang xem xét kỷ luật.",
+    "clear_note": ""}]})
 HOLD_PLACE = [upload({"reason": "discipline", "file": "(the file: quyet-dinh.pdf)", "note": "Đang xem xét kỷ luật."}),
               response(HOLD)]
 HOLD_CLEAR = [request({"note": "Kết luận không vi phạm."}),

@@ -7,13 +7,15 @@ from rest_framework.views import APIView
 
 from workflows import actions, selectors
 
+from .. import examples
 from ..schema import WRITE
 from ..serializers import PersonalDataSerializer
 from .nominations import ID
 
 
 class PersonalDataView(APIView):
-    @extend_schema(parameters=[ID], request=None, responses={200: PersonalDataSerializer, **WRITE})
+    @extend_schema(operation_id="reveal_personal_data", parameters=[ID], request=None,
+                   responses={200: PersonalDataSerializer, **WRITE}, examples=[examples.PERSONAL_DATA])
     def post(self, request, pk: int):
         """Reveal the nominee's identity number and hold notes, as far as my roles allow (403 if not at all);
         each call is recorded in the audit trail. POST: a read that writes the log."""
