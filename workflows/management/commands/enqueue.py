@@ -3,7 +3,7 @@ cron calls it; the worker runs it). Only tasks defined in an app's tasks.py are 
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
-from django_tasks import Task
+from django_tasks.base import Task
 
 
 class Command(BaseCommand):
