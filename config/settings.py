@@ -210,7 +210,8 @@ DEADLINE_REMIND_DAYS_BEFORE = int(os.environ.get("DEADLINE_REMIND_DAYS_BEFORE", 
 # overrides, emptied when an administrator changes one (deadlines.calendar). One process: its own memory (the
 # default); several servers: CACHE_BACKEND=database, a table made by `manage.py createcachetable` (deploy/thidua).
 if os.environ.get("CACHE_BACKEND", "local") == "database":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "thidua_cache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "thidua_cache",
+                          "OPTIONS": {"MAX_ENTRIES": 100_000}}}  # one budget per inspector: never culled early
 elif os.environ.get("CACHE_BACKEND", "local") != "local":
     raise ImproperlyConfigured("CACHE_BACKEND is local or database.")
 
