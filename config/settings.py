@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "web",
     "bench",
     "django_tasks",
+    "django_tasks_db",
     "axes",
 ]
 
@@ -163,6 +164,25 @@ STORAGES = {
 # Uploaded dossier documents live outside the static root and are served only through a
 # permission-checked view (no MEDIA_URL route).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Several application servers need one store they all reach: MEDIA_ROOT on a shared file system (the default), or
+# STORAGE_BACKEND=s3, an S3-compatible bucket through django-storages (credentials from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, read by boto3; the bucket stays private: files are streamed by the checked view).
+if os.environ.get("STORAGE_BACKEND", "filesystem") == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,  # "path" for most self-hosted stores
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif os.environ.get("STORAGE_BACKEND", "filesystem") != "filesystem":
+    raise ImproperlyConfigured("STORAGE_BACKEND is filesystem or s3.")
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -170,12 +190,38 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- Mail -----------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "thidua@localhost")
+# The SMTP server (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend); EMAIL_FILE_PATH for the file backend.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))  # a stuck server fails the task, which is retried
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH")
 
-# Background tasks (django-tasks): immediate in the demo/tests; production sets TASKS_BACKEND to a database backend
-# on PostgreSQL and runs its worker (see workflows/tasks.py).
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+# Background tasks (django-tasks): immediate (in the request, after its commit) in the demo and tests; production
+# sets TASKS_BACKEND=database: django-tasks-db keeps them in the database and `manage.py db_worker` runs them
+# (docs/deploy.md). A task that raises runs again TASK_RETRY_SECONDS later, doubling, up to TASK_MAX_ATTEMPTS runs.
+TASKS_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+_tasks_backend = os.environ.get("TASKS_BACKEND", "immediate")  # a name above or a backend's dotted path
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS.get(_tasks_backend, _tasks_backend)}}
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
+TASK_RETRY_SECONDS = int(os.environ.get("TASK_RETRY_SECONDS", "60"))
 # Reminders are sent this many working days before a stage's due date (deadlines.policy for the limits).
 DEADLINE_REMIND_DAYS_BEFORE = int(os.environ.get("DEADLINE_REMIND_DAYS_BEFORE", "3"))
+
+# --- Cache -----------------------------------------------------------------------------------------
+# What the cache holds must agree between servers: the audit check budget (workflows.verification) and the calendar's
+# overrides, emptied when an administrator changes one (deadlines.calendar). One process: its own memory (the
+# default); several servers: CACHE_BACKEND=database, a table made by `manage.py createcachetable` (deploy/thidua).
+if os.environ.get("CACHE_BACKEND", "local") == "database":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "thidua_cache",
+                          "OPTIONS": {"MAX_ENTRIES": 100_000}}}  # one budget per inspector: never culled early
+elif os.environ.get("CACHE_BACKEND", "local") != "local":
+    raise ImproperlyConfigured("CACHE_BACKEND is local or database.")
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -194,7 +240,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
 }
 # On-demand audit checks per user, the API and the page together (workflows.verification.spend_check).
-# Counted in the default cache: per process unless CACHES names a shared one.
+# Counted in the default cache: shared by the servers with CACHE_BACKEND=database.
 AUDIT_VERIFY_RATE = os.environ.get("AUDIT_VERIFY_RATE", "6/min")
 # API tokens (django-rest-knox) live API_TOKEN_TTL_HOURS from their issue; they die earlier at a password change, at the
 # web logout and at POST /api/auth/logout/ or logout-all/ (api/tokens.py).
@@ -246,6 +292,7 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer checks each server over plain HTTP
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

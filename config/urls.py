@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config.health import healthz
 from web.views.accounts import LoginView
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),  # the load balancer's check (config/health.py)
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -22,6 +22,8 @@ class Notification(models.Model):
     body = models.TextField(_("nội dung"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # When its e-mail went out (notifications.services.mail_notices): a re-run of the task sends it no second time.
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

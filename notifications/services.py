@@ -1,15 +1,14 @@
 """Notifications: the in-app row is written in the caller's transaction, so it commits or rolls back with the
-action that caused it (and costs no transaction of its own); the e-mail goes out only after that commit."""
+action that caused it (and costs no transaction of its own); its e-mail is a task that exists once that commits
+(notifications.tasks)."""
 
 from typing import NamedTuple
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import tasks
 from .models import Kind, Notification
 
 
@@ -22,7 +21,8 @@ class Recipient(NamedTuple):
 
 def send(*, users, kind: str, title: str, body: str, nomination=None) -> list[Notification]:
     """Write in-app notifications now (one INSERT, none when no one is to be told), and e-mail each user that has
-    an address once the current transaction commits (at once outside one). `users`: Users or Recipients."""
+    an address by a task that exists once the current transaction commits (notifications.tasks). `users`: Users or
+    Recipients."""
     users = list(users)
     if not users:
         return []
@@ -31,15 +31,10 @@ def send(*, users, kind: str, title: str, body: str, nomination=None) -> list[No
         created[0].save(force_insert=True)
     else:
         Notification.objects.bulk_create(created)
-    addresses = [user.email for user in users if user.email]
-    if addresses:
-        transaction.on_commit(lambda: _mail(title, body, addresses))
+    to_mail = [notice.pk for notice, user in zip(created, users, strict=True) if user.email]
+    if to_mail:
+        tasks.enqueue_on_commit(tasks.send_notice_emails, to_mail)
     return created
-
-
-def _mail(title: str, body: str, addresses: list[str]) -> None:
-    for address in addresses:
-        send_mail(title, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True)
 
 
 def mark_read(*, user, ids=None) -> int:

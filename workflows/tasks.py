@@ -1,12 +1,14 @@
-"""Background tasks (django-tasks). The demo and tests use the immediate backend; in production point TASKS at a
-database backend on PostgreSQL and run its worker, enqueueing send_reminders_task every few minutes (or run the
-`send_reminders` management command from cron)."""
+"""Background tasks of the engine (django-tasks; backends and worker: settings.TASKS, docs/deploy.md).
 
-from django_tasks import task
+A timer enqueues send_reminders_task every few minutes (`manage.py enqueue workflows.tasks.send_reminders_task`,
+deploy/thidua-reminders.timer), or cron runs `manage.py send_reminders`. A run that raises is run again later
+(notifications.tasks.retried); reminders.run is idempotent, so a second run sends nothing sent already."""
+
+from notifications.tasks import retried
 
 from . import reminders
 
 
-@task()
+@retried
 def send_reminders_task() -> dict:
     return reminders.run()
