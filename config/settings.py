@@ -188,6 +188,16 @@ REST_FRAMEWORK = {
 # On-demand audit checks per user, the API and the page together (workflows.verification.spend_check).
 # Counted in the default cache: per process unless CACHES names a shared one.
 AUDIT_VERIFY_RATE = os.environ.get("AUDIT_VERIFY_RATE", "6/min")
+# Signed audit checkpoints (docs/audit.md, "Checkpoints"): the Ed25519 private key's PEM file (the application's
+# alone; `manage.py audit_checkpoint_key` makes one), the public keys of earlier keys kept after a rotation, where the
+# checkpoints go (a directory, or AUDIT_CHECKPOINT_STORAGE: an alias of STORAGES), how often (`manage.py
+# audit_checkpoint` or audit.tasks.audit_checkpoint_task, run often, signs one when it is due) and whom to mail them.
+AUDIT_CHECKPOINT_KEY = os.environ.get("AUDIT_CHECKPOINT_KEY", "")
+AUDIT_CHECKPOINT_PUBLIC_KEYS = env_list("AUDIT_CHECKPOINT_PUBLIC_KEYS", "")
+AUDIT_CHECKPOINT_DIR = Path(os.environ.get("AUDIT_CHECKPOINT_DIR", BASE_DIR / "var" / "checkpoints"))
+AUDIT_CHECKPOINT_STORAGE = os.environ.get("AUDIT_CHECKPOINT_STORAGE", "")
+AUDIT_CHECKPOINT_INTERVAL = int(os.environ.get("AUDIT_CHECKPOINT_INTERVAL_MINUTES", "60"))
+AUDIT_CHECKPOINT_MAIL_TO = env_list("AUDIT_CHECKPOINT_MAIL_TO", "")
 # API tokens (django-rest-knox) live API_TOKEN_TTL_HOURS from their issue; they die earlier at a password change, at the
 # web logout and at POST /api/auth/logout/ or logout-all/ (api/tokens.py).
 API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "10")))

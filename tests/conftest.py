@@ -70,6 +70,16 @@ def _fast_passwords_and_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _checkpoints_in_tmp(settings, tmp_path):
+    """No signing key, and each test's own checkpoint directory: the machine's var/checkpoints is never read."""
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "checkpoints"
+    settings.AUDIT_CHECKPOINT_STORAGE = ""
+    settings.AUDIT_CHECKPOINT_KEY = ""
+    settings.AUDIT_CHECKPOINT_PUBLIC_KEYS = []
+    settings.AUDIT_CHECKPOINT_MAIL_TO = []
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: the audit check's throttle counts per user in it."""
     cache.clear()
