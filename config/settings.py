@@ -119,6 +119,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+# The database's owner (docs/database.md): `migrate`, the backups and the test suite's own database connect as it
+# (DATABASE_URL=$DATABASE_OWNER_URL manage.py migrate); the application servers and the worker get DATABASE_URL only,
+# a role that may not rewrite the audit log (manage.py db_roles_sql). Never put this in the servers' environment.
+DATABASE_OWNER = dj_database_url.parse(os.environ["DATABASE_OWNER_URL"]) if os.environ.get("DATABASE_OWNER_URL") else None
+if DATABASE_OWNER and any(DATABASE_OWNER[key] != DATABASES["default"][key] for key in ("ENGINE", "NAME", "HOST", "PORT")):
+    raise ImproperlyConfigured("DATABASE_OWNER_URL must name DATABASE_URL's database, with the owner's role.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

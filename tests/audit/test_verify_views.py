@@ -81,6 +81,7 @@ def test_the_national_inspector_learns_the_head_seq_and_the_national_counts(api,
     assert body["first_bad_seq"] is None and body["problem"] is None
 
 
+@pytest.mark.db_owner
 def test_a_break_is_409_with_its_seq_for_the_national_inspector_only(api, events):
     # given an event changed behind the application's back
     drop_triggers_as_attacker(connection)
