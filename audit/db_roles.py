@@ -27,8 +27,8 @@ def cluster_sql(owner: str, app: str, database: str) -> list[str]:
     owner_id, app_id, database_id = _identifier(owner), _identifier(app), _identifier(database)
     statements = []
     for name, role in ((owner, owner_id), (app, app_id)):
-        statements += [
-            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') THEN "
+        statements += [  # names are checked by _identifier: lower-case letters, digits, _ only
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') THEN "  # nosec B608
             f"CREATE ROLE {role}; END IF; END $$;",
             f"ALTER ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT;",
         ]

@@ -21,8 +21,6 @@ from audit.services import record
 from audit.verification import verify_increment
 from tests.conftest import _APP_CREDENTIALS
 
-pytestmark = pytest.mark.postgres
-
 FORBIDDEN = [
     "UPDATE audit_event SET comment = 'sửa lén'",
     "DELETE FROM audit_event",
@@ -60,6 +58,7 @@ def app_role(db):
     return app
 
 
+@pytest.mark.postgres
 def test_the_application_role_appends_and_reads_but_may_not_rewrite_the_audit_log(app_role):
     # given the application's role: no superuser, owner of nothing
     assert _one("SELECT current_user")[0] == app_role
@@ -86,6 +85,7 @@ def test_the_application_role_appends_and_reads_but_may_not_rewrite_the_audit_lo
     assert _one("SELECT current_setting('session_replication_role')")[0] == "origin"
 
 
+@pytest.mark.postgres
 @pytest.mark.db_owner
 def test_migration_0005_takes_the_rewriting_privileges_back_from_everyone_but_the_owner(db):
     # given a role and PUBLIC granted every privilege on audit_event (as default privileges would give the application's
