@@ -5,6 +5,9 @@ import io
 import json
 import os
 import stat
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -258,3 +261,25 @@ def test_the_key_command_writes_a_private_key_only_its_owner_reads_and_never_ove
     assert (tmp_path / "checkpoint.key.pub").read_text().startswith("-----BEGIN PUBLIC KEY-----")
     with pytest.raises(CommandError, match="exists"):
         call_command("audit_checkpoint_key", str(private))
+
+
+def test_the_standalone_verifier_needs_cryptography_only_for_a_checkpoint(db, key_a, settings, tmp_path):
+    # given an export and its checkpoint
+    _append(4)
+    checkpoint = checkpoints.take()
+    export = tmp_path / "audit.jsonl"
+    call_command("audit_export", output=str(export), stderr=io.StringIO())
+    args = ["-m", "audit.verify_export", str(export), "--checkpoint",
+            str(settings.AUDIT_CHECKPOINT_DIR / checkpoint.name), "--public-key", key_a[1]]
+    root = Path(__file__).resolve().parents[2]
+
+    # when it runs in its own process, with the packages installed and without any (-S)
+    installed = subprocess.run([sys.executable, *args], cwd=root, capture_output=True, text=True)  # noqa: S603
+    bare = subprocess.run([sys.executable, "-S", *args], cwd=root, capture_output=True, text=True)  # noqa: S603
+    bare_export = subprocess.run([sys.executable, "-S", *args[:3]], cwd=root, capture_output=True, text=True)  # noqa: S603
+
+    # then the checkpoint holds; without `cryptography` it cannot be checked (2), the export alone still can
+    assert installed.returncode == 0, installed.stderr
+    assert f"(seq 4, key {key_a[2][:16]}) holds." in installed.stdout
+    assert bare.returncode == 2 and "needs the `cryptography` package" in bare.stderr
+    assert bare_export.returncode == 0 and bare_export.stdout.startswith("OK: 4 events")
