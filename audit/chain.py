@@ -29,7 +29,7 @@ from audit.verify_export import (
     format_timestamp,
 )
 
-__all__ = ["VerifyResult", "head_seq", "iter_events", "stored_hash", "verify_after", "verify_chain"]
+__all__ = ["VerifyResult", "head_problem", "head_seq", "iter_events", "stored_hash", "verify_after", "verify_chain"]
 
 COLUMNS = (*HASHED_FIELDS, "hash")
 # `at` is read as text and parsed here: on PostgreSQL that skips psycopg's (slow) Python timestamp loader.
@@ -161,6 +161,23 @@ def stored_hash(seq: int) -> str | None:
         cursor.execute("SELECT hash FROM audit_event WHERE seq = %s", [seq])
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+def head_problem(seq: int, digest: str, base: VerifyResult, was: str, held: str) -> VerifyResult | None:
+    """None when event seq still has the hash digest, kept outside the log (a verified point, a signed checkpoint);
+    else the break, built on base. was / held say where the head came from, for the message: "verified on …" /
+    "it was verified with on …". Two index lookups at most."""
+    stored = stored_hash(seq)
+    if stored == digest:
+        return None
+    if stored is not None:
+        return replace(base, ok=False, first_bad_seq=seq, problem="changed", message=(
+            f"event {seq} no longer has the hash {held}: the log was rewritten at or before seq {seq}"))
+    end = head_seq()
+    if end < seq:
+        return replace(base, ok=False, first_bad_seq=end + 1, problem="truncated", message=(
+            f"the log ends at seq {end} but seq {seq} was {was}: events {end + 1} to {seq} were removed"))
+    return replace(base, ok=False, first_bad_seq=seq, problem="missing", message=f"event {seq}, {was}, is missing")
 
 
 def _can_fork() -> bool:

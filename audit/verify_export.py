@@ -1,15 +1,19 @@
-"""Check an exported audit log without the application: one file, Python standard library only.
+"""Check an exported audit log without the application: one file, Python standard library only (a signed
+checkpoint's signature also needs the `cryptography` package, imported only for it).
 
-This module is also the one definition of how an event is hashed (docs/audit.md, "Canonical serialization").
+This module is also the one definition of how an event is hashed and a checkpoint signed (docs/audit.md).
 The application imports `event_hash` from here, so the log, its export and this verifier cannot drift apart.
 
     python -m audit.verify_export FILE [--expect-head SEQ:HASH] [--allow-gaps]
+    python -m audit.verify_export FILE --checkpoint CHECKPOINT.json --public-key KEY.pem [--public-key OLD.pem]
     python verify_export.py FILE ...          (the file copied alone works as well)
 
 Exit status: 0 the chain holds, 1 it was tampered with, 2 the input cannot be read or checked.
 """
 
 import argparse
+import base64
+import binascii
 import hashlib
 import json
 import sys
@@ -237,6 +241,81 @@ def _explain_bad_hash(event: Mapping, locate_hash) -> tuple[int, str, str]:
     )
 
 
+# --- signed checkpoints --------------------------------------------------------------------------------------
+# A checkpoint is a JSON object: the signed fields below, plus "signature", the base64 Ed25519 signature of their
+# canonical bytes (the same JSON form as an event's body). key_id names the key: the hex SHA-256 of its raw 32-byte
+# public key. Checking a signature needs the `cryptography` package, imported only then: an export alone still checks
+# with the standard library.
+
+CHECKPOINT_VERSION = 1
+CHECKPOINT_SIGNED = ("v", "seq", "head_hash", "at", "key_id")
+CHECKPOINT_KEYS = frozenset((*CHECKPOINT_SIGNED, "signature"))
+
+
+def checkpoint_bytes(checkpoint: Mapping) -> bytes:
+    """The bytes a checkpoint's signature covers: sorted-key, compact UTF-8 JSON of its signed fields."""
+    return _CANONICAL_JSON.encode({name: checkpoint[name] for name in CHECKPOINT_SIGNED}).encode("utf-8")
+
+
+def _crypto():
+    """The `cryptography` names a signature check needs, imported only when one is asked for."""
+    try:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    except ImportError as error:
+        raise Unverifiable("checking a checkpoint needs the `cryptography` package (pip install cryptography)") from error
+    return InvalidSignature, serialization, Ed25519PublicKey
+
+
+def key_id(public_key) -> str:
+    """The id of an Ed25519 public key (cryptography's Ed25519PublicKey): hex SHA-256 of its 32 raw bytes."""
+    _, serialization, _ = _crypto()
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()
+
+
+def load_public_key(pem: bytes, name: str = "public key"):
+    """An Ed25519 public key from PEM bytes; Unverifiable when they are not one."""
+    _, serialization, Ed25519PublicKey = _crypto()
+    try:
+        key = serialization.load_pem_public_key(pem)
+    except ValueError as error:
+        raise Unverifiable(f"{name}: not a PEM public key ({error})") from error
+    if not isinstance(key, Ed25519PublicKey):
+        raise Unverifiable(f"{name}: not an Ed25519 public key")
+    return key
+
+
+def parse_checkpoint(data: bytes, public_keys: Mapping, name: str = "checkpoint") -> dict:
+    """A checkpoint's fields, once its signature is checked with the key it names among public_keys (key_id ->
+    Ed25519PublicKey); Unverifiable when it is malformed, names a key not given, or its signature does not hold."""
+    try:
+        checkpoint = json.loads(data)
+    except ValueError as error:  # UnicodeDecodeError is one
+        raise Unverifiable(f"{name}: not JSON ({error})") from error
+    if not isinstance(checkpoint, dict) or checkpoint.keys() != CHECKPOINT_KEYS:
+        raise Unverifiable(f"{name}: not a checkpoint (expected exactly the keys {sorted(CHECKPOINT_KEYS)})")
+    if checkpoint["v"] != CHECKPOINT_VERSION:
+        raise Unverifiable(f"{name}: checkpoint version {checkpoint['v']!r}, this verifier knows {CHECKPOINT_VERSION}")
+    if type(checkpoint["seq"]) is not int or not all(isinstance(checkpoint[k], str) for k in CHECKPOINT_KEYS - {"seq", "v"}):
+        raise Unverifiable(f"{name}: seq must be an integer, the other fields strings")
+    try:
+        parse_head(f"{checkpoint['seq']}:{checkpoint['head_hash']}")
+        signature = base64.b64decode(checkpoint["signature"], validate=True)
+    except (ValueError, binascii.Error) as error:
+        raise Unverifiable(f"{name}: {error}") from error
+    key = public_keys.get(checkpoint["key_id"])
+    if key is None:
+        raise Unverifiable(f"{name}: signed by key {checkpoint['key_id']}, which is not among the public keys given")
+    InvalidSignature, _, _ = _crypto()
+    try:
+        key.verify(signature, checkpoint_bytes(checkpoint))
+    except InvalidSignature as error:
+        raise Unverifiable(f"{name}: the signature does not match: the checkpoint was altered or forged") from error
+    return checkpoint
+
+
 # --- the command line ------------------------------------------------------------------------------
 
 
@@ -287,17 +366,31 @@ def main(argv: list[str] | None = None) -> int:
         "--expect-head", metavar="SEQ:HASH", help="a head printed earlier, kept outside the system"
     )
     parser.add_argument(
+        "--checkpoint", metavar="FILE", help="a signed checkpoint (manage.py audit_checkpoint): the chain must hold its head"
+    )
+    parser.add_argument(
+        "--public-key", metavar="PEM", action="append", default=[],
+        help="a public key the checkpoint may be signed with (repeat for the keys of earlier years)",
+    )
+    parser.add_argument(
         "--allow-gaps",
         action="store_true",
         help="the export was filtered (--org-path, --since, --until): accept breaks in the seq numbering",
     )
     args = parser.parse_args(argv)
+    if args.checkpoint and args.expect_head:
+        parser.error("give either --expect-head or --checkpoint, not both")
+    if args.checkpoint and not args.public_key:
+        parser.error("--checkpoint needs --public-key")
     try:
         expect_head = parse_head(args.expect_head) if args.expect_head else None
     except ValueError as error:
         print(f"ERROR: --expect-head: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
     try:
+        checkpoint = read_checkpoint(args.checkpoint, args.public_key) if args.checkpoint else None
+        if checkpoint:
+            expect_head = checkpoint["seq"], checkpoint["head_hash"]
         result = check_chain(
             read_export(args.file),
             expect_head=expect_head,
@@ -308,12 +401,30 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ERROR: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
     print(result.summary())
-    if result.ok and expect_head:
+    if result.ok and checkpoint:
+        print(f"The checkpoint of {checkpoint['at']} (seq {checkpoint['seq']}, key {checkpoint['key_id'][:16]}) holds.")
+    elif result.ok and expect_head:
         print(f"The expected head seq {expect_head[0]} is intact.")
     if not result.ok and result.problem == "missing" and not args.allow_gaps:
         print("If this export was filtered, run again with --allow-gaps.")
     return EXIT_OK if result.ok else EXIT_TAMPERED
 
+
+def read_checkpoint(path: str, key_paths: list[str]) -> dict:
+    """The checkpoint in the file at path, its signature checked with the keys in the PEM files key_paths."""
+    keys = {}
+    for key_path in key_paths:
+        try:
+            with open(key_path, "rb") as file:
+                key = load_public_key(file.read(), key_path)
+        except OSError as error:
+            raise Unverifiable(f"{key_path}: {error}") from error
+        keys[key_id(key)] = key
+    try:
+        with open(path, "rb") as file:
+            return parse_checkpoint(file.read(), keys, path)
+    except OSError as error:
+        raise Unverifiable(f"{path}: {error}") from error
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -122,6 +122,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+# The database's owner (docs/database.md): `migrate`, the backups and the test suite's own database connect as it
+# (DATABASE_URL=$DATABASE_OWNER_URL manage.py migrate); the application servers and the worker get DATABASE_URL only,
+# a role that may not rewrite the audit log (manage.py db_roles_sql). Never put this in the servers' environment.
+DATABASE_OWNER = dj_database_url.parse(os.environ["DATABASE_OWNER_URL"]) if os.environ.get("DATABASE_OWNER_URL") else None
+if DATABASE_OWNER and any(DATABASE_OWNER[key] != DATABASES["default"][key] for key in ("ENGINE", "NAME", "HOST", "PORT")):
+    raise ImproperlyConfigured("DATABASE_OWNER_URL must name DATABASE_URL's database, with the owner's role.")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -242,6 +248,16 @@ REST_FRAMEWORK = {
 # On-demand audit checks per user, the API and the page together (workflows.verification.spend_check).
 # Counted in the default cache: shared by the servers with CACHE_BACKEND=database.
 AUDIT_VERIFY_RATE = os.environ.get("AUDIT_VERIFY_RATE", "6/min")
+# Signed audit checkpoints (docs/audit.md, "Checkpoints"): the Ed25519 private key's PEM file (the application's
+# alone; `manage.py audit_checkpoint_key` makes one), the public keys of earlier keys kept after a rotation, where the
+# checkpoints go (a directory, or AUDIT_CHECKPOINT_STORAGE: an alias of STORAGES), how often (`manage.py
+# audit_checkpoint` or audit.tasks.audit_checkpoint_task, run often, signs one when it is due) and whom to mail them.
+AUDIT_CHECKPOINT_KEY = os.environ.get("AUDIT_CHECKPOINT_KEY", "")
+AUDIT_CHECKPOINT_PUBLIC_KEYS = env_list("AUDIT_CHECKPOINT_PUBLIC_KEYS", "")
+AUDIT_CHECKPOINT_DIR = Path(os.environ.get("AUDIT_CHECKPOINT_DIR", BASE_DIR / "var" / "checkpoints"))
+AUDIT_CHECKPOINT_STORAGE = os.environ.get("AUDIT_CHECKPOINT_STORAGE", "")
+AUDIT_CHECKPOINT_INTERVAL = int(os.environ.get("AUDIT_CHECKPOINT_INTERVAL_MINUTES", "60"))
+AUDIT_CHECKPOINT_MAIL_TO = env_list("AUDIT_CHECKPOINT_MAIL_TO", "")
 # API tokens (django-rest-knox) live API_TOKEN_TTL_HOURS from their issue; they die earlier at a password change, at the
 # web logout and at POST /api/auth/logout/ or logout-all/ (api/tokens.py).
 API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "10")))

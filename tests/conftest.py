@@ -6,19 +6,88 @@ The world is the one `seed_demo` builds (workflows.demo), so tests and the demo 
 import contextlib
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection, connections
 from django.test import TransactionTestCase
 from rest_framework.test import APIClient
 
+from audit.db_roles import database_sql
 from workflows import actions, demo
 from workflows.catalog import load_reference_data
+
+# --- the restricted role (docs/database.md) -----------------------------------------------------------------------
+# With DATABASE_OWNER_URL set (CI's PostgreSQL leg), the suite runs as DATABASE_URL's restricted role, as the application
+# does; the owner creates, migrates, grants, flushes and drops the test database, and plays the attacker in the tests
+# marked db_owner. Without it, everything runs as DATABASE_URL's role, as before.
+
+_APP_CREDENTIALS = {}  # DATABASE_URL's, kept while the owner sets the test database up
+
+
+def _owner_credentials() -> dict | None:
+    owner = django_settings.DATABASE_OWNER
+    return None if owner is None else {"USER": owner["USER"], "PASSWORD": owner["PASSWORD"]}
+
+
+@contextlib.contextmanager
+def connected_as_owner(connection):
+    """Run the block on a connection of the database's owner (a new one; closed after), when there is one."""
+    owner = _owner_credentials()
+    if owner is None or connection.alias != "default" or connection.settings_dict["USER"] == owner["USER"]:
+        yield
+        return
+    if connection.in_atomic_block:
+        raise RuntimeError("The owner's connection is needed inside the test's transaction: mark the test db_owner.")
+    own = {key: connection.settings_dict[key] for key in owner}
+    connection.close()
+    connection.settings_dict.update(owner)
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict.update(own)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The owner creates and migrates the test database (the restricted role may not)."""
+    if (owner := _owner_credentials()) is not None:
+        _APP_CREDENTIALS.update({key: django_settings.DATABASES["default"][key] for key in owner})
+        django_settings.DATABASES["default"].update(owner)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Then it grants the restricted role what db_roles_sql grants, and the tests connect as that role; the owner
+    drops the database at the end."""
+    owner = _owner_credentials()
+    if owner is None:
+        yield
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        for statement in database_sql(owner["USER"], _APP_CREDENTIALS["USER"], connection.settings_dict["NAME"]):
+            cursor.execute(statement)
+    connection.close()
+    connection.settings_dict.update(_APP_CREDENTIALS)
+    yield
+    connection.close()
+    connection.settings_dict.update(owner)
+
+
+@pytest.fixture(autouse=True)
+def _as_owner_when_marked(request):
+    """A test marked db_owner runs on the owner's connection (set up before the test's transaction opens)."""
+    if request.node.get_closest_marker("db_owner") is None:
+        yield
+        return
+    with connected_as_owner(connection):
+        yield
 
 
 @contextlib.contextmanager
 def append_only_triggers_lifted(connection):
-    """Run the block without the audit_event triggers, then put them back (on SQLite: their stored SQL)."""
-    with connection.cursor() as cursor:
+    """Run the block without the audit_event triggers, then put them back (on SQLite: their stored SQL); as the owner."""
+    with connected_as_owner(connection), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE audit_event DISABLE TRIGGER USER")
             try:
@@ -67,6 +136,16 @@ def pytest_collection_modifyitems(config, items):
 def _fast_passwords_and_media(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _checkpoints_in_tmp(settings, tmp_path):
+    """No signing key, and each test's own checkpoint directory: the machine's var/checkpoints is never read."""
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "checkpoints"
+    settings.AUDIT_CHECKPOINT_STORAGE = ""
+    settings.AUDIT_CHECKPOINT_KEY = ""
+    settings.AUDIT_CHECKPOINT_PUBLIC_KEYS = []
+    settings.AUDIT_CHECKPOINT_MAIL_TO = []
 
 
 @pytest.fixture(autouse=True)

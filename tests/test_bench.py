@@ -12,6 +12,7 @@ from tests.conftest import append_only_triggers_lifted
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.db_owner  # the bench loads its data as the owner does (it resets sequences and vacuums)
 def test_bench_at_scale_200_writes_every_figure(tmp_path):
     # when the bench runs on a tiny data set in the test database
     output = tmp_path / "bench.json"
@@ -104,6 +105,7 @@ def test_fast_path_accepts_an_intact_log_without_the_full_check(log, monkeypatch
     assert result.ok and result.events_checked == 3
 
 
+@pytest.mark.db_owner
 @pytest.mark.parametrize("sql, params", [
     ("UPDATE audit_event SET comment = %s WHERE seq = 2", ["changed"]),
     ("UPDATE audit_event SET data = %s WHERE seq = 2", ['{"n": 1, "text": "other"}']),

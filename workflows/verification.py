@@ -4,6 +4,7 @@ it tells each reader, and the subtree an export may cover."""
 import logging
 import math
 import time
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -78,9 +79,12 @@ def verification_answer(verification: Verification, roots: list[str]) -> dict:
         "complete": verification.complete,
         "problem": verification.problem,
         "full_checked_at": verification.full_checked_at,
+        # the newest signed checkpoint the log was held to (audit.checkpoints); its seq is national, like head_seq
+        "checkpoint_at": datetime.fromisoformat(verification.checkpoint.at) if verification.checkpoint else None,
     }
     if national(roots):
         answer |= {
+            "checkpoint_seq": verification.checkpoint.seq if verification.checkpoint else None,
             "head_seq": verification.head_seq,
             "checked_from_seq": verification.checked_from,
             "events_checked": verification.result.events_checked,

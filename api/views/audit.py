@@ -93,8 +93,13 @@ class VerifyAnswerSerializer(serializers.Serializer):
     head_hash = serializers.CharField(help_text="Mã băm của sự kiện cuối đã kiểm tra (điểm đã kiểm tra).")
     complete = serializers.BooleanField(help_text="Đã kiểm tra đến sự kiện mới nhất (false: phần còn lại ở lần sau).")
     problem = serializers.CharField(allow_null=True, help_text="Loại sai lệch: changed, missing, reordered, inserted, "
-                                                               "truncated.")
+                                                               "truncated; checkpoint: điểm kiểm tra đã ký số không "
+                                                               "kiểm chứng được.")
     full_checked_at = serializers.DateTimeField(allow_null=True, help_text="Lần kiểm tra toàn bộ gần nhất đã đạt.")
+    checkpoint_at = serializers.DateTimeField(allow_null=True, help_text=(
+        "Thời điểm của điểm kiểm tra đã ký số mới nhất (lưu ngoài cơ sở dữ liệu) mà nhật ký phải khớp; null: chưa có."))
+    checkpoint_seq = serializers.IntegerField(required=False, allow_null=True, help_text=(
+        "Số thứ tự của điểm kiểm tra đó (chỉ cấp toàn quốc)."))
     events_checked_in_scope = serializers.IntegerField(required=False, help_text=(
         "Số sự kiện thuộc phạm vi của bạn trong số sự kiện lần này đã đọc (thanh tra không phải cấp toàn quốc)."))
     head_seq = serializers.IntegerField(required=False, help_text="Số thứ tự của điểm đã kiểm tra (chỉ cấp toàn quốc).")

@@ -37,9 +37,10 @@ def test_the_orm_refuses_to_change_an_event(six_events, change):
         "DELETE FROM audit_event",
     ],
 )
+@pytest.mark.db_owner  # the application's role is refused by its privileges first (tests/test_db_roles.py)
 def test_the_database_refuses_raw_sql_changes(six_events, sql):
     # given stored events
-    # when raw SQL changes them, then the trigger refuses it
+    # when raw SQL changes them, even as the table's owner, then the trigger refuses it
     with (
         pytest.raises(IntegrityError, match="append-only"),
         transaction.atomic(),
@@ -51,6 +52,7 @@ def test_the_database_refuses_raw_sql_changes(six_events, sql):
 
 
 @pytest.mark.postgres
+@pytest.mark.db_owner
 def test_postgresql_refuses_truncate(six_events):
     # given stored events
     # when the table is truncated, then the statement trigger refuses it

@@ -54,6 +54,7 @@ def test_what_orjson_writes_differently_falls_back_and_still_passes(clerk, sapa,
     assert full_checks == [2]
 
 
+@pytest.mark.db_owner
 def test_a_change_orjson_cannot_write_is_still_caught(clerk, sapa, full_checks):
     # given an event whose data an attacker changed to an integer beyond 64 bits
     _record(clerk, sapa, data={"n": 1})

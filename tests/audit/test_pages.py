@@ -29,6 +29,7 @@ def test_every_event_is_read_once_in_order_whatever_the_page_size(six_events, mo
     assert stretch == [2, 3, 4, 5]
 
 
+@pytest.mark.db_owner
 @pytest.mark.parametrize("seq", [2, 3, 6])  # the last of a page, the first of the next, the last of the log
 def test_a_change_is_found_at_its_seq_on_either_side_of_a_page_boundary(six_events, monkeypatch, seq):
     # given pages of two events and one event changed behind the application's back

@@ -106,6 +106,7 @@ def test_an_untouched_log_passes_both_verifiers(six_events, tmp_path, capsys):
     assert f"OK: 6 events, head seq 6 hash {six_events[-1].hash}" in out
 
 
+@pytest.mark.db_owner
 @pytest.mark.parametrize("tamper", TAMPERINGS, ids=lambda tamper: tamper.__name__)
 def test_tampering_is_reported_at_the_right_seq(six_events, tamper, tmp_path, capsys):
     # given an attacker who dropped the triggers and tampered with the table
@@ -124,6 +125,7 @@ def test_tampering_is_reported_at_the_right_seq(six_events, tamper, tmp_path, ca
     assert expected in out
 
 
+@pytest.mark.db_owner
 def test_a_truncated_tail_is_caught_against_the_head_kept_earlier(six_events, tmp_path, capsys):
     # given the head printed earlier, and then the last two events deleted
     head = f"6:{six_events[-1].hash}"
@@ -141,6 +143,7 @@ def test_a_truncated_tail_is_caught_against_the_head_kept_earlier(six_events, tm
     assert (status, "TAMPERED at seq 5 (truncated)" in out) == (1, True)
 
 
+@pytest.mark.db_owner
 def test_a_rewritten_tail_is_caught_against_the_head_kept_earlier(six_events, clerk, tmp_path, capsys):
     # given the head printed earlier, then the tail deleted and re-recorded with other content
     head = f"6:{six_events[-1].hash}"

@@ -41,6 +41,7 @@ def test_a_committed_change_and_its_event_are_both_there_a_failed_one_neither():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.db_owner  # the triggers are the owner's protection (the application's role is refused before them)
 def test_after_a_flush_the_log_is_empty_and_the_triggers_are_back():
     # given the previous transactional tests committed events and were flushed
     # when an event is recorded and then changed through SQL

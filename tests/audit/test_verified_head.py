@@ -97,6 +97,7 @@ def test_an_on_demand_check_reads_at_most_its_limit_and_goes_on_next_time(six_ev
     assert (second.ok, second.checked_from, second.head_seq, second.complete) == (True, 4, 6, True)
 
 
+@pytest.mark.db_owner
 def test_a_tampered_event_after_the_verified_point_is_reported_and_the_point_stays(six_events, clerk, sapa):
     # given six events verified, three more, and the eighth changed behind the application's back
     verify_increment()
@@ -111,6 +112,7 @@ def test_a_tampered_event_after_the_verified_point_is_reported_and_the_point_sta
         assert _point() == (6, six_events[-1].hash, False)
 
 
+@pytest.mark.db_owner
 def test_a_change_inside_the_verified_prefix_is_the_full_checks_to_find(six_events):
     # given six events verified on demand, then the third changed behind the application's back
     verify_increment()
@@ -130,6 +132,7 @@ def test_a_change_inside_the_verified_prefix_is_the_full_checks_to_find(six_even
     assert _point() == (6, six_events[-1].hash, False)  # never moved past the break
 
 
+@pytest.mark.db_owner
 def test_a_recorded_break_is_cleared_only_by_a_full_check_that_passes(six_events):
     # given a break the full check found at seq 3
     verify_increment()
@@ -168,6 +171,7 @@ def test_a_wrong_expected_head_fails_the_command_but_is_not_recorded_as_a_break(
     assert verify_increment().ok
 
 
+@pytest.mark.db_owner
 def test_a_log_rewritten_up_to_the_verified_point_is_caught_by_both_checks(six_events, clerk):
     # given six events verified, then events 5 and 6 replaced by others with every hash recomputed
     verify_increment()
@@ -184,6 +188,7 @@ def test_a_log_rewritten_up_to_the_verified_point_is_caught_by_both_checks(six_e
     assert (full.ok, full.first_bad_seq, full.problem) == (False, 6, "changed")
 
 
+@pytest.mark.db_owner
 def test_a_log_cut_below_the_verified_point_is_reported_as_truncated(six_events):
     # given six events verified, then the last two deleted
     verify_increment()

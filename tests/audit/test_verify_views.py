@@ -1,12 +1,16 @@
 """The chain check and the export for inspectors, through the API and the pages: throttled, scoped answers, and
 a unit outside one's scope is not found."""
 
+from datetime import datetime
+
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from audit import checkpoints
 from audit.models import Event
 from audit.services import record
 from roles.models import OrgUnit
@@ -55,7 +59,7 @@ def test_a_province_inspector_learns_the_verdict_and_its_own_counts_only(api, ev
     body = response.json()
     assert response.status_code == 200
     assert body == {"ok": True, "head_hash": head.hash, "events_checked_in_scope": in_laocai, "complete": True,
-                    "problem": None, "full_checked_at": None}
+                    "problem": None, "full_checked_at": None, "checkpoint_at": None}
 
     # and a second check, with one new Lào Cai event and one elsewhere, counts the new Lào Cai event only
     with transaction.atomic():
@@ -81,6 +85,7 @@ def test_the_national_inspector_learns_the_head_seq_and_the_national_counts(api,
     assert body["first_bad_seq"] is None and body["problem"] is None
 
 
+@pytest.mark.db_owner
 def test_a_break_is_409_with_its_seq_for_the_national_inspector_only(api, events):
     # given an event changed behind the application's back
     drop_triggers_as_attacker(connection)
@@ -156,3 +161,28 @@ def test_exporting_a_unit_outside_my_scope_is_not_found(api, client, users, even
     assert inside.status_code == 200
     assert b"".join(inside.streaming_content).count(b"\n") == Event.objects.filter(
         org_path__startswith="/CP/LAOCAI/LC-SAPA/").count()
+
+
+def test_the_page_and_the_api_name_the_checkpoint_the_log_was_held_to(api, client, users, events, settings, tmp_path):
+    # given a signed checkpoint of the head
+    settings.AUDIT_CHECKPOINT_KEY = str(tmp_path / "checkpoint.key")
+    checkpoints.write_key_pair(settings.AUDIT_CHECKPOINT_KEY, str(tmp_path / "checkpoint.pub"))
+    checkpoint = checkpoints.take()
+    signed = datetime.fromisoformat(checkpoint.at)
+
+    # when inspectors verify, then everyone is told when it was signed, only the national inspector its seq
+    province, national = api("inspector").get(VERIFY).json(), api("chief_inspector").get(VERIFY).json()
+    assert datetime.fromisoformat(province["checkpoint_at"]) == datetime.fromisoformat(national["checkpoint_at"]) == signed
+    assert "checkpoint_seq" not in province and national["checkpoint_seq"] == checkpoint.seq
+    client.force_login(users["inspector"])
+    page = client.post(reverse("audit-verify"))
+    assert page.status_code == 200
+    assert f"lúc {timezone.localtime(signed):%d/%m/%Y %H:%M}, lưu ngoài cơ sở dữ liệu" in page.content.decode()
+
+    # and a checkpoint file nobody's key signed is a 409 that says so
+    path = settings.AUDIT_CHECKPOINT_DIR / checkpoint.name
+    path.write_text(path.read_text().replace(checkpoint.head_hash, "0" * 64))
+    page = client.post(reverse("audit-verify"))
+    assert page.status_code == 409
+    assert "Điểm kiểm tra đã ký số mới nhất không kiểm chứng được" in page.content.decode()
+    assert api("chief_inspector").get(VERIFY).json()["problem"] == "checkpoint"
