@@ -26,6 +26,7 @@ from nominations.models import (
     Round,
     Status,
 )
+from notifications.models import Notification
 from roles.models import Level, OrgUnit, Role, RoleAssignment
 from workflows.models import CouncilVote, Stage, Step
 from workflows.registry import ACTION_NAMES
@@ -404,3 +405,39 @@ class DuplicateFlagSerializer(serializers.ModelSerializer):
 class DuplicateResolveSerializer(serializers.Serializer):
     keep = serializers.IntegerField(min_value=1, help_text=_("Số hồ sơ được giữ (một trong hai)."))
     note = serializers.CharField(max_length=4000, help_text=_("Căn cứ giữ hồ sơ này."))
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    """A notice to the signed-in user: a dossier waits, was returned, declined or awarded, a deadline nears or passed."""
+
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    nomination = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "kind_label", "title", "body", "nomination", "created_at", "read_at", "read"]
+        read_only_fields = fields
+
+    def get_read(self, notification) -> bool:
+        return notification.read_at is not None
+
+
+class NotificationFilterSerializer(serializers.Serializer):
+    unread = serializers.BooleanField(required=False, allow_null=True, default=None,
+                                      help_text=_("true: chỉ thông báo chưa đọc; false: chỉ thông báo đã đọc."))
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    unread = serializers.IntegerField(help_text=_("Số thông báo chưa đọc."))
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**62), required=False, max_length=500,
+        help_text=_("Số của các thông báo cần đánh dấu đã đọc; bỏ trống để đánh dấu tất cả."))
+
+
+class MarkedReadSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text=_("Số thông báo vừa được đánh dấu đã đọc."))
+    unread = serializers.IntegerField(help_text=_("Số thông báo còn chưa đọc."))
