@@ -258,8 +258,12 @@ class NominationFilterSerializer(serializers.Serializer):
     round = serializers.CharField(max_length=32, required=False, help_text=_("Mã đợt."))
     level = serializers.ChoiceField(choices=Level.choices, required=False,
                                     help_text=_("Cấp của bước xét duyệt đang mở."))
-    unit = serializers.CharField(max_length=64, required=False,
-                                 help_text=_("Mã đơn vị: hồ sơ do đơn vị này hoặc đơn vị cấp dưới đề nghị."))
+    unit = serializers.CharField(max_length=255, required=False,
+                                 help_text=_("Mã hoặc tên đơn vị (không phân biệt dấu, hoa thường): hồ sơ do đơn vị "
+                                             "này hoặc đơn vị cấp dưới đề nghị."))
+    q = serializers.CharField(max_length=200, required=False,
+                              help_text=_("Tìm theo tên đối tượng, thành tích (không phân biệt dấu, hoa thường) hoặc "
+                                          "số hồ sơ."))
 
 
 # --- the review -----------------------------------------------------------------------------------------
@@ -377,7 +381,8 @@ class EventSerializer(serializers.ModelSerializer):
 
 class EventFilterSerializer(serializers.Serializer):
     nomination = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
-    actor = serializers.CharField(required=False, max_length=150, help_text=_("Tên đăng nhập."))
+    actor = serializers.CharField(required=False, max_length=150,
+                                  help_text=_("Họ tên (không phân biệt dấu, hoa thường) hoặc tên đăng nhập."))
     action = serializers.CharField(required=False, max_length=64)
     unit = serializers.CharField(required=False, max_length=64)
     since = serializers.DateField(required=False)

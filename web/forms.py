@@ -165,11 +165,22 @@ class Select(forms.Select):
         return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
 
 
+# A unit typed by name, completed from /units/suggest/ (static/js/unit-suggest.js fills the datalist).
+UNIT_INPUT = forms.TextInput(attrs={"list": "unit-options", "autocomplete": "off", "data-unit-suggest": ""})
+
+
 def _choices_with_all(choices):
     return [("", _("Tất cả")), *choices]
 
 
-class InboxFilterForm(forms.Form):
+class FilterForm(forms.Form):
+    @property
+    def has_filters(self) -> bool:
+        """Whether a filter other than the search box is set (the filters panel is then shown open)."""
+        return any(self.data.get(name) for name in self.fields if name != "q")
+
+
+class InboxFilterForm(FilterForm):
     award = forms.ModelChoiceField(label=_("Hình thức"), queryset=AwardType.objects.order_by("order", "code"),
                                    to_field_name="code", required=False, empty_label=_("Tất cả"), widget=Select)
     round = forms.ModelChoiceField(label=_("Đợt"), queryset=Round.objects.order_by("code"), to_field_name="code",
@@ -182,14 +193,18 @@ class NominationFilterForm(InboxFilterForm):
     level = None
     status = forms.ChoiceField(label=_("Trạng thái"), choices=_choices_with_all(Status.choices), required=False,
                                widget=Select)
-    unit = forms.CharField(label=_("Mã đơn vị"), required=False, max_length=64)
-    q = forms.CharField(label=_("Tìm theo tên, thành tích hoặc số hồ sơ"), required=False, max_length=200)
+    unit = forms.CharField(label=_("Đơn vị đề nghị (gõ tên để chọn)"), required=False, max_length=255,
+                           widget=UNIT_INPUT)
+    q = forms.CharField(label=_("Tìm theo tên, thành tích hoặc số hồ sơ"), required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Ví dụ: Nguyễn Thị Hằng")}),
+                        help_text=_("Không cần gõ dấu, không phân biệt chữ hoa, chữ thường."))
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(FilterForm):
     since = forms.DateField(label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    actor = forms.CharField(label=_("Người thực hiện (tên đăng nhập)"), required=False, max_length=150)
+    actor = forms.CharField(label=_("Người thực hiện (họ tên)"), required=False, max_length=150,
+                            help_text=_("Không cần gõ dấu, không phân biệt chữ hoa, chữ thường."))
     action = forms.ChoiceField(label=_("Thao tác"), required=False, choices=event_choices, widget=Select)
-    unit = forms.CharField(label=_("Mã đơn vị"), required=False, max_length=64)
+    unit = forms.CharField(label=_("Đơn vị (gõ tên để chọn)"), required=False, max_length=255, widget=UNIT_INPUT)
     nomination = forms.IntegerField(label=_("Số hồ sơ"), required=False, min_value=1)
