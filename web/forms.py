@@ -78,7 +78,11 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = gettext("Tối đa %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+        self.fields["file"].help_text = self.size_limit()
+
+    @staticmethod
+    def size_limit() -> str:
+        return gettext("Tối đa %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
 
 
 class ActionForm(forms.Form):
@@ -106,7 +110,8 @@ class ActionForm(forms.Form):
 
 
 class CouncilVoteForm(forms.Form):
-    """The council's secretary records its vote; the number of members comes from the council's membership."""
+    """The council's secretary records its vote; the number of members comes from the council's membership. The
+    minutes are chosen among those attached at this step, or uploaded here (with none attached, only that)."""
 
     stage = forms.IntegerField(widget=forms.HiddenInput)
     meeting_date = forms.DateField(label=_("Ngày họp Hội đồng"), required=False,
@@ -114,12 +119,37 @@ class CouncilVoteForm(forms.Form):
     present = forms.IntegerField(label=_("Số thành viên có mặt"), min_value=0)
     votes_for = forms.IntegerField(label=_("Số phiếu tán thành"), min_value=0)
     minutes = forms.ModelChoiceField(label=_("Biên bản họp Hội đồng (tài liệu đã đính kèm ở bước này)"),
-                                     queryset=None, empty_label=None)
+                                     queryset=None, empty_label=None, required=False)
+    minutes_file = forms.FileField(label=_("Hoặc tải lên biên bản họp khác"), required=False,
+                                   help_text=_("Để trống để dùng biên bản đã chọn ở trên."))
 
     def __init__(self, *args, minutes, **kwargs):
         """`minutes`: the minutes documents attached since the stage opened (selectors.council_minutes)."""
         super().__init__(*args, **kwargs)
         self.fields["minutes"].queryset = minutes
+        self.fields["minutes_file"].help_text = format_html(
+            "{} {}", self.fields["minutes_file"].help_text, DocumentForm.size_limit())
+        if not minutes.exists():
+            del self.fields["minutes"]
+            self.fields["minutes_file"].required = True
+            self.fields["minutes_file"].label = _("Biên bản họp Hội đồng và kết quả bỏ phiếu (tệp)")
+            self.fields["minutes_file"].help_text = format_html(
+                "{} {}", gettext("Chưa có biên bản họp nào được đính kèm ở bước này: chọn tệp biên bản ở đây, hệ "
+                                 "thống đính kèm nó vào hồ sơ cùng kết quả bỏ phiếu."), DocumentForm.size_limit())
+            self.fields["minutes_file"].error_messages["required"] = self.no_minutes()
+
+    @staticmethod
+    def no_minutes() -> str:
+        return gettext("Hãy chọn tệp biên bản họp Hội đồng để tải lên: chưa có biên bản nào được đính kèm ở bước "
+                       "này.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("minutes_file"):
+            data["minutes"] = None  # an upload replaces the choice
+        elif not data.get("minutes") and "minutes_file" not in self.errors:
+            self.add_error("minutes_file", self.no_minutes())
+        return data
 
 
 class HoldForm(forms.Form):

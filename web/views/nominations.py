@@ -226,7 +226,8 @@ def council_vote_record(request, pk: int):
     """The council's secretary records the council's vote at the open DECIDE stage (actions.record_council_vote)."""
     nomination = _visible(request, pk)
     # Any minutes of the nomination parse: the action says which may be cited, and a closed stage is a 409.
-    form = CouncilVoteForm(request.POST, minutes=nomination.documents.filter(kind=DocumentKind.BIEN_BAN_HOI_DONG))
+    form = CouncilVoteForm(request.POST, request.FILES,
+                           minutes=nomination.documents.filter(kind=DocumentKind.BIEN_BAN_HOI_DONG))
     if not form.is_valid():
         return render(request, "workflows/nomination_detail.html",
                       _detail_context(request, nomination, council_form=form), status=400)
