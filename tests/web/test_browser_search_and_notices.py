@@ -7,7 +7,10 @@ from playwright.sync_api import expect
 from workflows import actions, demo
 from workflows.selectors import open_stage
 
-from .test_browser import browser, shot, site  # noqa: F401 - the fixtures
+from . import test_browser
+from .test_browser import shot
+
+browser, site = test_browser.browser, test_browser.site  # its fixtures, shared
 
 
 def test_a_search_without_accents_or_capitals_finds_the_nominee_and_units_complete_by_name(site, draft_factory):
