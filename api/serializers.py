@@ -28,6 +28,7 @@ from nominations.models import (
     Status,
 )
 from nominations.personal_data import mask_identity, mask_note, masked_comment, masked_data
+from notifications.models import Notification
 from roles.models import Level, OrgUnit, Role, RoleAssignment
 from workflows.models import CouncilVote, Stage, Step
 from workflows.registry import ACTION_NAMES
@@ -274,8 +275,12 @@ class NominationFilterSerializer(serializers.Serializer):
     round = serializers.CharField(max_length=32, required=False, help_text=_("Mã đợt."))
     level = serializers.ChoiceField(choices=Level.choices, required=False,
                                     help_text=_("Cấp của bước xét duyệt đang mở."))
-    unit = serializers.CharField(max_length=64, required=False,
-                                 help_text=_("Mã đơn vị: hồ sơ do đơn vị này hoặc đơn vị cấp dưới đề nghị."))
+    unit = serializers.CharField(max_length=255, required=False,
+                                 help_text=_("Mã hoặc tên đơn vị (không phân biệt dấu, hoa thường): hồ sơ do đơn vị "
+                                             "này hoặc đơn vị cấp dưới đề nghị."))
+    q = serializers.CharField(max_length=200, required=False,
+                              help_text=_("Tìm theo tên đối tượng, thành tích (không phân biệt dấu, hoa thường) hoặc "
+                                          "số hồ sơ."))
 
 
 # --- the review -----------------------------------------------------------------------------------------
@@ -426,7 +431,8 @@ class EventSerializer(serializers.ModelSerializer):
 
 class EventFilterSerializer(serializers.Serializer):
     nomination = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
-    actor = serializers.CharField(required=False, max_length=150, help_text=_("Tên đăng nhập."))
+    actor = serializers.CharField(required=False, max_length=150,
+                                  help_text=_("Họ tên (không phân biệt dấu, hoa thường) hoặc tên đăng nhập."))
     action = serializers.CharField(required=False, max_length=64)
     unit = serializers.CharField(required=False, max_length=64)
     since = serializers.DateField(required=False)
@@ -454,3 +460,39 @@ class DuplicateFlagSerializer(serializers.ModelSerializer):
 class DuplicateResolveSerializer(serializers.Serializer):
     keep = serializers.IntegerField(min_value=1, help_text=_("Số hồ sơ được giữ (một trong hai)."))
     note = serializers.CharField(max_length=4000, help_text=_("Căn cứ giữ hồ sơ này."))
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    """A notice to the signed-in user: a dossier waits, was returned, declined or awarded, a deadline nears or passed."""
+
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    nomination = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "kind_label", "title", "body", "nomination", "created_at", "read_at", "read"]
+        read_only_fields = fields
+
+    def get_read(self, notification) -> bool:
+        return notification.read_at is not None
+
+
+class NotificationFilterSerializer(serializers.Serializer):
+    unread = serializers.BooleanField(required=False, allow_null=True, default=None,
+                                      help_text=_("true: chỉ thông báo chưa đọc; false: chỉ thông báo đã đọc."))
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    unread = serializers.IntegerField(help_text=_("Số thông báo chưa đọc."))
+
+
+class MarkReadSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**62), required=False, max_length=500,
+        help_text=_("Số của các thông báo cần đánh dấu đã đọc; bỏ trống để đánh dấu tất cả."))
+
+
+class MarkedReadSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text=_("Số thông báo vừa được đánh dấu đã đọc."))
+    unread = serializers.IntegerField(help_text=_("Số thông báo còn chưa đọc."))

@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .exceptions import not_found
-from .views import audit, auth, catalog, duplicates, holds, nominations, personal_data, review
+from .views import audit, auth, catalog, duplicates, holds, nominations, notifications, personal_data, review
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -37,5 +37,8 @@ urlpatterns = [
     path("audit/events/", audit.AuditEvents.as_view(), name="api-audit-events"),
     path("audit/export/", audit.AuditExport.as_view(), name="api-audit-export"),
     path("audit/verify/", audit.AuditVerify.as_view(), name="api-audit-verify"),
+    path("notifications/", notifications.NotificationList.as_view(), name="api-notifications"),
+    path("notifications/unread-count/", notifications.UnreadCount.as_view(), name="api-notifications-unread"),
+    path("notifications/read/", notifications.MarkRead.as_view(), name="api-notifications-read"),
     re_path(r"^.*$", not_found),
 ]

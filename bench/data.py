@@ -15,6 +15,7 @@ from django.db import connection, transaction
 
 from audit.verify_export import GENESIS_HASH, event_hash, format_timestamp
 from nominations.models import AwardType, Nomination, Nominee, Round, Status
+from nominations.search import nomination_text
 from roles.models import Level, OrgUnit, Role, RoleAssignment
 from workflows.catalog import load_reference_data
 from workflows.models import Outcome, Stage, Step
@@ -246,6 +247,7 @@ def build(scale: int, say=print, seed: int = 7) -> World:
             head if submitted else None, json.dumps(route_json if submitted else []),
             f"{pk}/2026/QĐ" if decided else "", moment.date() if decided else None,
             decider[route[-1][1][0]] if decided else None,
+            nomination_text(f"Người được đề nghị {i}", f"Thành tích tiêu biểu số {i} trong phong trào."),
         ))
         opening = [("create", head, leaf, "", Status.DRAFT, {"round": rnd.code, "award": award.code})]
         if submitted:
@@ -259,7 +261,7 @@ def build(scale: int, say=print, seed: int = 7) -> World:
         "id", "round_id", "award_id", "nominee_id", "submitting_unit_id", "achievement", "nominee_details", "path",
         "status",
         "created_by_id", "created_at", "updated_at", "submitted_at", "submitted_by_id", "route", "decision_number",
-        "decision_date", "decision_signer_id"], nominations, progress)
+        "decision_date", "decision_signer_id", "search_text"], nominations, progress)
     _insert("workflows_stage", ["id", "nomination_id", "position", "level", "org_unit_id", "step", "opened_at",
                                 "due_at", "closed_at", "closed_by_id", "outcome", "comment"], stages, progress)
     usernames = dict(User.objects.values_list("pk", "username"))

@@ -11,6 +11,8 @@ set silently stays at the default (policy.DEFAULT_DAYS).
 - deadlines.E004  a key's step is not a step of workflows.Stage.
 - deadlines.E005  a value is not a whole number of working days ≥ 1.
 - deadlines.W001  (database) a key's award code is not in the award catalog (nominations.AwardType).
+- deadlines.E006  settings.DEADLINE_EXTRA_CLOCKS (policy.extra_clocks) is not {(level, step): {clock name: working
+                  days ≥ 1}}.
 
 The steps are read from the choices of workflows.Stage.step through the app registry, so that deadlines keeps
 importing no workflows code (DESIGN.md: imports point down)."""
@@ -104,3 +106,22 @@ def check_deadline_award_codes(app_configs=None, databases=None, **kwargs) -> li
         ]
 
     return on_each_database(databases, unknown_codes)
+
+
+def check_extra_clocks(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """DEADLINE_EXTRA_CLOCKS entries policy.extra_clocks would never read, or whose days are no number of days."""
+    table = getattr(settings, "DEADLINE_EXTRA_CLOCKS", {})
+    steps = _steps()
+    wrong = []
+    for key, clocks in (table.items() if isinstance(table, dict) else [(table, None)]):
+        ok_key = (isinstance(key, tuple) and len(key) == 2 and _is_level(key[0])
+                  and (steps is None or key[1] in steps))
+        ok_clocks = isinstance(clocks, dict) and all(
+            isinstance(name, str) and name and isinstance(days, int) and not isinstance(days, bool) and days >= 1
+            for name, days in clocks.items())
+        if not (ok_key and ok_clocks):
+            wrong.append(key)
+    return [checks.Error(
+        f"DEADLINE_EXTRA_CLOCKS: mục {key!r} không đúng dạng nên thời hạn này không bao giờ được áp dụng.",
+        hint="Dạng đúng: {(cấp, bước): {tên thời hạn: số ngày làm việc ≥ 1}}, ví dụ "
+             "{(60, \"appraise\"): {\"return_ineligible\": 5}}.", id="deadlines.E006") for key in wrong]

@@ -19,17 +19,19 @@ class CalendarOverride(models.Model):
 
 
 class StageAlert(models.Model):
-    """One reminder or escalation sent for one stage; the unique constraint makes the job idempotent.
-    `stage_id` is a plain integer so this app does not import workflows."""
+    """One reminder or escalation sent for one clock of one stage; the unique constraint makes the job idempotent.
+    `stage_id` is a plain integer so this app does not import workflows. `clock`: "" for the stage's own due date,
+    else the name of another clock it carries (policy.extra_clocks)."""
 
     REMINDER, ESCALATION = "reminder", "escalation"
 
     stage_id = models.PositiveBigIntegerField()
     kind = models.CharField(max_length=12, choices=[(REMINDER, _("nhắc hạn")), (ESCALATION, _("báo quá hạn"))])
+    clock = models.CharField(max_length=32, blank=True, default="")
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["stage_id", "kind"], name="stage_alert_once")]
+        constraints = [models.UniqueConstraint(fields=["stage_id", "clock", "kind"], name="stage_clock_alert_once")]
 
     def __str__(self):
-        return f"{self.kind} #{self.stage_id}"
+        return f"{self.kind} #{self.stage_id} {self.clock}".rstrip()

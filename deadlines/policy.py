@@ -7,9 +7,18 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
+from roles.models import Level
+
 from .calendar import WorkingCalendar
 
 DEFAULT_DAYS = 20  # appraisal → decision or forward, at every level (§8)
+
+RETURN_INELIGIBLE = "return_ineligible"
+# Clocks a stage carries besides its own due date, each with its own reminder and escalation: (level, step) → {clock
+# name: working days from the stage's opening}. Override with settings.DEADLINE_EXTRA_CLOCKS (same shape).
+DEFAULT_EXTRA_CLOCKS = {
+    (Level.CENTRAL_BOARD, "appraise"): {RETURN_INELIGIBLE: 5},  # §8: return an ineligible dossier within 5 days
+}
 
 
 def working_days_for(level: int, step: str, award: str = "") -> int:
@@ -23,9 +32,19 @@ def working_days_for(level: int, step: str, award: str = "") -> int:
 def due_at(opened_at: dt.datetime, level: int, step: str, award: str = "",
            calendar: WorkingCalendar | None = None) -> dt.datetime:
     """End of the last working day (local time) of a stage opened at `opened_at`."""
+    return due_after(opened_at, working_days_for(level, step, award), calendar)
+
+
+def due_after(opened_at: dt.datetime, days: int, calendar: WorkingCalendar | None = None) -> dt.datetime:
+    """End of the `days`-th working day (local time) after `opened_at`."""
     calendar = calendar or WorkingCalendar()
-    day = calendar.add_working_days(timezone.localdate(opened_at), working_days_for(level, step, award))
+    day = calendar.add_working_days(timezone.localdate(opened_at), days)
     return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+
+
+def extra_clocks(level: int, step: str) -> dict[str, int]:
+    """The stage's other clocks ({name: working days}), each ending when the stage closes."""
+    return getattr(settings, "DEADLINE_EXTRA_CLOCKS", DEFAULT_EXTRA_CLOCKS).get((level, step), {})
 
 
 def days_left(due: dt.datetime | None, today: dt.date, calendar: WorkingCalendar) -> int | None:

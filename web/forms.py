@@ -103,12 +103,16 @@ class DocumentForm(forms.Form):
     def __init__(self, *args, documents=None, **kwargs):
         """`documents`: those the new file may replace (the proposer's editable dossier); none: no such field."""
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = gettext("Tối đa %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+        self.fields["file"].help_text = self.size_limit()
         if documents is None or not documents.exists():
             del self.fields["replaces"]
         else:
             self.fields["replaces"].queryset = documents.order_by("uploaded_at", "pk")
             self.fields["replaces"].label_from_instance = lambda d: f"{d.original_name} ({d.get_kind_display()})"
+
+    @staticmethod
+    def size_limit() -> str:
+        return gettext("Tối đa %(mb)s MB.") % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
 
 
 class ActionForm(forms.Form):
@@ -150,19 +154,45 @@ REASON_HELP = {
 
 
 class CouncilVoteForm(forms.Form):
-    """The council's secretary records its vote; the number of members comes from the council's membership."""
+    """The council's secretary records its vote; the number of members comes from the council's membership. The
+    minutes are chosen among those attached at this step, or uploaded here (with none attached, only that)."""
 
     stage = forms.IntegerField(widget=forms.HiddenInput)
     meeting_date = DayField(label=_("Ngày họp Hội đồng"), required=False)
     present = forms.IntegerField(label=_("Số thành viên có mặt"), min_value=0)
     votes_for = forms.IntegerField(label=_("Số phiếu tán thành"), min_value=0)
     minutes = forms.ModelChoiceField(label=_("Biên bản họp Hội đồng (tài liệu đã đính kèm ở bước này)"),
-                                     queryset=None, empty_label=None)
+                                     queryset=None, empty_label=None, required=False)
+    minutes_file = forms.FileField(label=_("Hoặc tải lên biên bản họp khác"), required=False,
+                                   help_text=_("Để trống để dùng biên bản đã chọn ở trên."))
 
     def __init__(self, *args, minutes, **kwargs):
         """`minutes`: the minutes documents attached since the stage opened (selectors.council_minutes)."""
         super().__init__(*args, **kwargs)
         self.fields["minutes"].queryset = minutes
+        self.fields["minutes_file"].help_text = format_html(
+            "{} {}", self.fields["minutes_file"].help_text, DocumentForm.size_limit())
+        if not minutes.exists():
+            del self.fields["minutes"]
+            self.fields["minutes_file"].required = True
+            self.fields["minutes_file"].label = _("Biên bản họp Hội đồng và kết quả bỏ phiếu (tệp)")
+            self.fields["minutes_file"].help_text = format_html(
+                "{} {}", gettext("Chưa có biên bản họp nào được đính kèm ở bước này: chọn tệp biên bản ở đây, hệ "
+                                 "thống đính kèm nó vào hồ sơ cùng kết quả bỏ phiếu."), DocumentForm.size_limit())
+            self.fields["minutes_file"].error_messages["required"] = self.no_minutes()
+
+    @staticmethod
+    def no_minutes() -> str:
+        return gettext("Hãy chọn tệp biên bản họp Hội đồng để tải lên: chưa có biên bản nào được đính kèm ở bước "
+                       "này.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("minutes_file"):
+            data["minutes"] = None  # an upload replaces the choice
+        elif not data.get("minutes") and "minutes_file" not in self.errors:
+            self.add_error("minutes_file", self.no_minutes())
+        return data
 
 
 class HoldForm(forms.Form):
@@ -208,11 +238,22 @@ class Select(forms.Select):
         return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
 
 
+# A unit typed by name, completed from /units/suggest/ (static/js/unit-suggest.js fills the datalist).
+UNIT_INPUT = forms.TextInput(attrs={"list": "unit-options", "autocomplete": "off", "data-unit-suggest": ""})
+
+
 def _choices_with_all(choices):
     return [("", _("Tất cả")), *choices]
 
 
-class InboxFilterForm(forms.Form):
+class FilterForm(forms.Form):
+    @property
+    def has_filters(self) -> bool:
+        """Whether a filter other than the search box is set (the filters panel is then shown open)."""
+        return any(self.data.get(name) for name in self.fields if name != "q")
+
+
+class InboxFilterForm(FilterForm):
     award = forms.ModelChoiceField(label=_("Hình thức"), queryset=AwardType.objects.order_by("order", "code"),
                                    to_field_name="code", required=False, empty_label=_("Tất cả"), widget=Select)
     round = forms.ModelChoiceField(label=_("Đợt"), queryset=Round.objects.order_by("code"), to_field_name="code",
@@ -225,14 +266,18 @@ class NominationFilterForm(InboxFilterForm):
     level = None
     status = forms.ChoiceField(label=_("Trạng thái"), choices=_choices_with_all(Status.choices), required=False,
                                widget=Select)
-    unit = forms.CharField(label=_("Mã đơn vị"), required=False, max_length=64)
-    q = forms.CharField(label=_("Tìm theo tên, thành tích hoặc số hồ sơ"), required=False, max_length=200)
+    unit = forms.CharField(label=_("Đơn vị đề nghị (gõ tên để chọn)"), required=False, max_length=255,
+                           widget=UNIT_INPUT)
+    q = forms.CharField(label=_("Tìm theo tên, thành tích hoặc số hồ sơ"), required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Ví dụ: Nguyễn Thị Hằng")}),
+                        help_text=_("Không cần gõ dấu, không phân biệt chữ hoa, chữ thường."))
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(FilterForm):
     since = DayField(label=_("Từ ngày"), required=False)
     until = DayField(label=_("Đến ngày"), required=False)
-    actor = forms.CharField(label=_("Người thực hiện (tên đăng nhập)"), required=False, max_length=150)
+    actor = forms.CharField(label=_("Người thực hiện (họ tên)"), required=False, max_length=150,
+                            help_text=_("Không cần gõ dấu, không phân biệt chữ hoa, chữ thường."))
     action = forms.ChoiceField(label=_("Thao tác"), required=False, choices=event_choices, widget=Select)
-    unit = forms.CharField(label=_("Mã đơn vị"), required=False, max_length=64)
+    unit = forms.CharField(label=_("Đơn vị (gõ tên để chọn)"), required=False, max_length=255, widget=UNIT_INPUT)
     nomination = forms.IntegerField(label=_("Số hồ sơ"), required=False, min_value=1)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, inbox, nominations, notifications
+from .views import audit, inbox, nominations, notifications, units
 
 urlpatterns = [
     path("", inbox.inbox, name="home"),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("nominations/<int:pk>/<slug:action>/", nominations.nomination_act, name="nomination-act"),
     path("notifications/", notifications.notification_list, name="notification-list"),
     path("notifications/read/", notifications.notifications_read, name="notifications-read"),
+    path("units/suggest/", units.unit_suggest, name="unit-suggest"),
     path("audit/", audit.audit_events, name="audit-events"),
     path("audit/verify/", audit.audit_verify, name="audit-verify"),
     path("audit/export/", audit.audit_export, name="audit-export"),

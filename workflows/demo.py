@@ -13,7 +13,7 @@ from roles.models import Level, OrgUnit, Role, RoleAssignment
 from roles.services import grant_role
 
 from . import actions
-from .models import CouncilMember
+from .models import CouncilMember, CouncilRule
 from .selectors import open_stage
 
 D = datetime.date
@@ -58,6 +58,8 @@ PEOPLE = [
     ("hanoi_chair", "Trịnh Văn Quyết", Role.DECIDER, "HANOI"),
     ("inspector", "Thanh tra tỉnh Lào Cai", Role.INSPECTOR, "LAOCAI"),
     ("chief_inspector", "Thanh tra Chính phủ", Role.INSPECTOR, "CP"),
+    ("ministry_secretary", "Trần Thị Thu Hằng", Role.SECRETARY, "BGDDT"),
+    ("central_secretary", "Lê Văn Toàn", Role.SECRETARY, "CP"),
 ]
 
 # The councils (Hội đồng Thi đua - Khen thưởng) of the commune and the province on the demo's main path, whose
@@ -88,7 +90,29 @@ COUNCILS = {
         ("Bùi Thị Ngọc", "Chủ tịch Hội Liên hiệp Phụ nữ tỉnh", MEMBER, None),
         ("Nguyễn Thị Thanh Hà", "Phó Trưởng ban Thi đua - Khen thưởng", SECRETARY, "province_secretary"),
     ],
+    "BGDDT": [
+        ("Bộ trưởng Bộ GD&ĐT", "Bộ trưởng", CHAIR, "minister"),
+        ("Phạm Ngọc Thưởng", "Thứ trưởng", VICE, None),
+        ("Vũ Thị Hạnh", "Vụ trưởng Vụ Thi đua - Khen thưởng", MEMBER, "ministry_staff"),
+        ("Nguyễn Xuân Thành", "Vụ trưởng Vụ Giáo dục thường xuyên", MEMBER, None),
+        ("Đỗ Thị Minh", "Chủ tịch Công đoàn Giáo dục Việt Nam", MEMBER, None),
+        ("Trần Thị Thu Hằng", "Phó Vụ trưởng Vụ Thi đua - Khen thưởng", SECRETARY, "ministry_secretary"),
+    ],
+    # Hội đồng Thi đua - Khen thưởng Trung ương, whose vote comes before the Prime Minister's decision
+    "CP": [
+        ("Thủ tướng Chính phủ", "Chủ tịch Hội đồng", CHAIR, "pm"),
+        ("Phạm Thị Thanh Trà", "Bộ trưởng Bộ Nội vụ", VICE, None),
+        ("Đỗ Quang Vinh", "Trưởng ban Thi đua - Khen thưởng Trung ương", MEMBER, "central_staff"),
+        ("Nguyễn Kim Sơn", "Bộ trưởng Bộ Giáo dục và Đào tạo", MEMBER, None),
+        ("Hoàng Văn Minh", "Chủ tịch Tổng Liên đoàn Lao động Việt Nam", MEMBER, None),
+        ("Lê Văn Toàn", "Phó Trưởng ban Thi đua - Khen thưởng Trung ương", SECRETARY, "central_secretary"),
+    ],
 }
+
+# The councils' voting rules `seed_demo` ships, from the province up (DOMAIN.md §5: ≥ 70 % of all members for a
+# Bằng khen), so the demo shows a Hội đồng Thi đua - Khen thưởng vote before a province, a ministry or the Prime
+# Minister decides. Not built for the tests' world, whose journeys decide without one unless a test adds a rule.
+COUNCIL_RULES = [(Level.PROVINCE, 50, 70), (Level.MINISTRY, 50, 70), (Level.GOVERNMENT, 50, 70)]
 
 DEFAULT_PASSWORD = "thidua-demo-2026"  # noqa: S105 - a demo's known password; DEMO_PASSWORD overrides it
 
@@ -149,6 +173,14 @@ def build_councils(units: dict[str, OrgUnit], users: dict) -> None:
                           user=users.get(username) if username else None)
             for name, title, position, username in seats
         ])
+
+
+def build_council_rules() -> None:
+    """COUNCIL_RULES, for a level that has none yet."""
+    for level, quorum, threshold in COUNCIL_RULES:
+        if not CouncilRule.objects.filter(level=level).exists():
+            CouncilRule.objects.create(level=level, quorum_percent=quorum, threshold_percent=threshold,
+                                       threshold_base=CouncilRule.Base.MEMBERS)
 
 
 def prepare_draft(u, units, proposer, unit, award, rnd, kind, name, achievement, documents=DOSSIER,

@@ -66,7 +66,8 @@ class NominationListCreate(GenericAPIView):
         """The nominations I may read, most recently changed first."""
         filters = NominationFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        nominations = selectors.filter_nominations(selectors.nomination_list(request.user), **filters.validated_data)
+        nominations = selectors.filter_nominations(selectors.nomination_list(request.user), reader=request.user,
+                                                   **filters.validated_data)
         page = self.paginate_queryset(selectors.IdsFirst(nominations))
         return self.get_paginated_response(NominationSummarySerializer(page, many=True).data)
 

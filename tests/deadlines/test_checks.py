@@ -81,3 +81,28 @@ def test_an_award_code_not_in_the_catalog_is_w001(settings, reference_data):
     (warning,) = check_deadline_award_codes(app_configs=None, databases=["default"])
     assert warning.id == "deadlines.W001" and "GK_XXA" in warning.msg
     assert check_deadline_award_codes(app_configs=None, databases=None) == []
+
+
+def test_the_default_extra_clocks_and_a_well_formed_setting_report_nothing(settings):
+    from deadlines.checks import check_extra_clocks
+
+    assert check_extra_clocks() == []
+    settings.DEADLINE_EXTRA_CLOCKS = {(Level.CENTRAL_BOARD, Step.APPRAISE): {"return_ineligible": 3},
+                                      (Level.PROVINCE, "decide"): {"sign": 2}}
+    assert check_extra_clocks() == []
+
+
+@pytest.mark.parametrize("table", [
+    [((60, "appraise"), {"return_ineligible": 5})],  # not a dict
+    {60: {"return_ineligible": 5}},  # no step
+    {(65, "appraise"): {"return_ineligible": 5}},  # no such level
+    {(60, "sign"): {"return_ineligible": 5}},  # no such step
+    {(60, "appraise"): 5},  # no clock name
+    {(60, "appraise"): {"return_ineligible": 0}},  # not ≥ 1 day
+    {(60, "appraise"): {"return_ineligible": "5"}},
+])
+def test_an_extra_clock_the_policy_would_never_read_is_e006(settings, table):
+    from deadlines.checks import check_extra_clocks
+
+    settings.DEADLINE_EXTRA_CLOCKS = table
+    assert ids(check_extra_clocks()) == ["deadlines.E006"]

@@ -76,7 +76,7 @@ def test_a_stage_opening_notifies_its_role_holders(draft_factory, users, django_
     assert all("chờ xử lý" in x.title for x in notes) and stage.org_unit.name in notes[0].body
 
 
-def test_a_stage_opening_is_written_with_the_action_in_two_statements_and_names_the_unit(
+def test_a_stage_opening_is_written_with_the_action_in_two_statements_and_names_unit_and_award(
         draft_factory, users, django_capture_on_commit_callbacks, django_assert_num_queries):
     # given a submission whose after-commit callbacks are held back: its notice is there already
     n = draft_factory(name="Đỗ Văn Đếm")
@@ -84,7 +84,9 @@ def test_a_stage_opening_is_written_with_the_action_in_two_statements_and_names_
         actions.submit_nomination(actor=users["unit_head"], nomination=n)
     stage = open_stage(n)
     note = Notification.objects.get(kind=Kind.STAGE_OPENED, nomination=n, user=users["commune_staff"])
-    assert f"{stage.org_unit.code} – {stage.org_unit.name}" in note.body
+    # named by the unit's and the award's names, never their codes (issue 24)
+    assert f"chờ {stage.org_unit.name} xử lý" in note.body and n.award.name in note.title
+    assert stage.org_unit.code not in note.body + note.title and n.award.code not in note.body + note.title
     # and telling a stage's role holders is one query for them (and the unit's name) and one INSERT
     with django_assert_num_queries(2):
         services.stage_opened(n, holders=role_holders(stage.org_unit_id, stage.role), due_at=stage.due_at)

@@ -83,7 +83,7 @@ def test_seed_demo_is_idempotent(db, settings):
     counts = (OrgUnit.objects.count(), get_user_model().objects.count(), Event.objects.count())
     call_command("seed_demo")
     assert (OrgUnit.objects.count(), get_user_model().objects.count(), Event.objects.count()) == counts
-    assert counts[0] == 14 and counts[1] == 21  # admin and 20 demo people, the two councils' secretaries among them
+    assert counts[0] == 14 and counts[1] == 23  # admin and 22 demo people, the four councils' secretaries among them
 
 
 def test_seed_demo_refuses_without_debug(db, settings):

@@ -4,7 +4,6 @@ upload and download, and the review actions."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -30,7 +29,7 @@ from ..forms import (
     NominationEditForm,
     NominationFilterForm,
 )
-from .common import paginate, parse_id, query_without_page, refused
+from .common import paginate, query_without_page, refused
 
 
 def _visible(request, pk: int) -> Nomination:
@@ -45,13 +44,8 @@ def nomination_list(request):
     if form.is_valid():
         data = form.cleaned_data
         nominations = selectors.filter_nominations(nominations, status=data["status"], award=data["award"],
-                                                   round=data["round"], unit=data["unit"])
-        if data["q"]:
-            text = data["q"].strip()
-            match = Q(nominee__name__icontains=text) | Q(achievement__icontains=text)
-            if (number := parse_id(text)) is not None:
-                match |= Q(pk=number)
-            nominations = nominations.filter(match)
+                                                   round=data["round"], unit=data["unit"], q=data["q"],
+                                                   reader=request.user)
     page = paginate(request, selectors.IdsFirst(nominations))
     return render(request, "workflows/nomination_list.html",
                   {"form": form, "page": page, "query": query_without_page(request)})
@@ -287,7 +281,8 @@ def council_vote_record(request, pk: int):
     """The council's secretary records the council's vote at the open DECIDE stage (actions.record_council_vote)."""
     nomination = _visible(request, pk)
     # Any minutes of the nomination parse: the action says which may be cited, and a closed stage is a 409.
-    form = CouncilVoteForm(request.POST, minutes=nomination.documents.filter(kind=DocumentKind.BIEN_BAN_HOI_DONG))
+    form = CouncilVoteForm(request.POST, request.FILES,
+                           minutes=nomination.documents.filter(kind=DocumentKind.BIEN_BAN_HOI_DONG))
     if not form.is_valid():
         return render(request, "workflows/nomination_detail.html",
                       _detail_context(request, nomination, council_form=form), status=400)

@@ -19,6 +19,7 @@ from ..council import check_vote_result, council_rule, council_size
 from ..errors import Conflict, InvalidTransition
 from ..models import CouncilVote, Stage, Step
 from ..selectors import stages_of
+from .dossier import attach_document
 from .review import lock_nomination, security_log
 
 
@@ -51,12 +52,21 @@ def _minutes(nomination: Nomination, stage: Stage, minutes) -> Document:
     return found
 
 
+def _attach_minutes(actor, nomination: Nomination, upload) -> Document:
+    try:
+        return attach_document(actor=actor, nomination=nomination, kind=DocumentKind.BIEN_BAN_HOI_DONG, upload=upload)
+    except ValidationError as exc:
+        raise ValidationError({"minutes_file": exc.messages}) from exc
+
+
 def record_council_vote(
-    *, actor, nomination: Nomination | int, stage: Stage | int, present, votes_for, minutes,
-    meeting_date: datetime.date | None = None,
+    *, actor, nomination: Nomination | int, stage: Stage | int, present, votes_for, minutes=None,
+    meeting_date: datetime.date | None = None, minutes_file=None,
 ) -> CouncilVote:
     """Record the council's vote at the open DECIDE stage `stage`: `present` and `votes_for` as counted at the
-    meeting of `meeting_date` (today when not given), `minutes` the Document (or its id) of the minutes."""
+    meeting of `meeting_date` (today when not given), `minutes` the Document (or its id) of the minutes, or
+    `minutes_file` an upload of them, attached to the dossier in the same transaction (so the secretary is never
+    sent elsewhere to attach them first)."""
     with transaction.atomic():
         nomination = lock_nomination(nomination)
         stages = stages_of(nomination)
@@ -99,11 +109,18 @@ def record_council_vote(
         votes_for = _count(votes_for, "votes_for", present,
                            _("Số phiếu tán thành phải từ 0 đến số thành viên có mặt (%(present)s).")
                            % {"present": present})
-        document = _minutes(nomination, current, minutes)
+        document = _minutes(nomination, current, minutes) if minutes_file is None else None
         check_vote_result(rule, members=members, present=present, votes_for=votes_for)
-        vote = CouncilVote.objects.create(stage=current, rule=rule, members=members, present=present,
-                                          votes_for=votes_for, minutes=document, recorded_by=actor, recorded_at=now,
-                                          meeting_date=meeting_date)
+        if document is None:
+            document = _attach_minutes(actor, nomination, minutes_file)
+        try:
+            vote = CouncilVote.objects.create(stage=current, rule=rule, members=members, present=present,
+                                              votes_for=votes_for, minutes=document, recorded_by=actor,
+                                              recorded_at=now, meeting_date=meeting_date)
+        except BaseException:
+            if minutes_file is not None:
+                document.file.delete(save=False)  # its row is rolled back: leave no orphan file
+            raise
         record(
             action="nomination.council_vote", actor=actor, obj=nomination, org_unit=current.org_unit,
             from_status=nomination.status, to_status=nomination.status,

@@ -20,6 +20,7 @@ from deadlines import policy as deadline_policy
 from nominations import rules
 from nominations.models import Nomination, Nominee
 from notifications import services as notification_services
+from roles.models import RoleAssignment
 
 from .. import guards, registry, review_sql, routing
 from ..council import check_council_vote
@@ -100,14 +101,16 @@ def _authorize(lifecycle: NominationLifecycle, action: str, actor) -> None:
         raise PermissionDenied(_("Bạn không có vai trò cần thiết để thực hiện thao tác này."))
 
 
-def _open(nomination: Nomination, route: list[routing.Stop], position: int, now) -> Stage:
+def _open(nomination: Nomination, route: list[routing.Stop], position: int, now, returned=None) -> Stage:
+    """Open the route's stop at `position` and tell its role's holders; `returned`: (the unit that returned the
+    dossier, the reason) when a return reopens a lower level."""
     stop = route[position]
     stage = Stage.objects.create(
         nomination=nomination, position=position, level=stop.level, org_unit_id=stop.unit, step=stop.step,
         opened_at=now, due_at=deadline_policy.due_at(now, stop.level, stop.step, nomination.award.code),
     )
     notification_services.stage_opened(nomination, holders=review_sql.role_holders(stage.org_unit_id, stage.role),
-                                       due_at=stage.due_at)
+                                       due_at=stage.due_at, returned=returned)
     return stage
 
 
@@ -268,10 +271,13 @@ def return_nomination(
         _close(current, actor, Outcome.RETURNED, comment, now)
         _save(nomination, now)
         data = {"reason": reason, "reason_code": reason_code}
+        reopened = None
         if first > 0:
-            data["opened_stage"] = _open(nomination, route, first - 1, now).pk
+            reopened = _open(nomination, route, first - 1, now, returned=(current.org_unit, reason))
+            data["opened_stage"] = reopened.pk
         _record("return", actor, nomination, before, current, comment, **data)
-        notification_services.nomination_returned(nomination, reason)
+        notification_services.nomination_returned(nomination, reason, by_unit=current.org_unit,
+                                                  to_unit=reopened.org_unit if reopened else None)
     return nomination
 
 
@@ -292,8 +298,22 @@ def reject_nomination(
         _close(current, actor, Outcome.REJECTED, comment, now)
         _save(nomination, now)
         _record("reject", actor, nomination, before, current, comment, reason=reason, reason_code=reason_code)
-        notification_services.nomination_rejected(nomination, reason)
+        notification_services.nomination_rejected(nomination, reason, by_unit=current.org_unit,
+                                                  forwarders=_forwarders(stages, timezone.localdate(now)))
     return nomination
+
+
+def _forwarders(stages: list[Stage], today) -> Q | None:
+    """The levels that forwarded the dossier, as a Q on users: who approved each of its stages, and who holds that
+    stage's role at its unit today (the level's staff and leaders, even if the one who approved has moved on)."""
+    forwarded = [s for s in stages if s.outcome == Outcome.APPROVED]
+    if not forwarded:
+        return None
+    posts = Q()
+    for stage in forwarded:
+        posts |= Q(org_unit_id=stage.org_unit_id, role=stage.role)
+    holders = RoleAssignment.objects.valid_on(today).filter(posts).values("user_id")
+    return Q(pk__in={stage.closed_by_id for stage in forwarded}) | Q(pk__in=holders)
 
 
 def _decision_number(nomination: Nomination, stage: Stage) -> str:

@@ -33,6 +33,7 @@ class Command(BaseCommand):
             else:
                 demo.build_nominations(users, units)
                 self.stdout.write(f"  nominations: {Nomination.objects.count()} in every state")
+            demo.build_council_rules()  # after the nominations, which the demo walks past the province without one
         shown = "(from DEMO_PASSWORD)" if os.environ.get("DEMO_PASSWORD") else password
         self.stdout.write(self.style.SUCCESS(f"Demo ready. Accounts: admin, {', '.join(p[0] for p in demo.PEOPLE)}; "
                                              f"password: {shown}"))
