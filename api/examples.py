@@ -111,8 +111,10 @@ EXPORT_LINE = ('{"seq": 75, "at": "2026-03-02T02:15:00+00:00", "action": "nomina
                '"prev_hash": "e3e8…", "hash": "e01c…"}\n')
 VERIFIED = [
     response({"ok": True, "head_hash": EVENT["hash"], "complete": True, "problem": None,
-              "full_checked_at": "2026-03-02T03:00:00+07:00", "events_checked_in_scope": 12}),
+              "full_checked_at": "2026-03-02T03:00:00+07:00", "checkpoint_at": "2026-03-02T09:00:00+07:00",
+              "events_checked_in_scope": 12}),
     OpenApiExample("broken", value={"ok": False, "head_hash": EVENT["prev_hash"], "complete": True,
-                                    "problem": "changed", "full_checked_at": None, "events_checked_in_scope": 12,
+                                    "problem": "changed", "full_checked_at": None, "checkpoint_at": None,
+                                    "events_checked_in_scope": 12,
                                     "message": "Chuỗi nhật ký bị thay đổi."}, response_only=True, status_codes=[409]),
 ]
