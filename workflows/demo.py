@@ -6,6 +6,7 @@ import os
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.db.models import Q
 
 from nominations.models import AwardType, Round
 from nominations.rules import criteria_for
@@ -117,10 +118,14 @@ def build_units() -> dict[str, OrgUnit]:
     """The demo's units by their demo codes; a unit of the official list already in the tree (the country loaded
     first) is found by its official code and keeps its own code."""
     units: dict[str, OrgUnit] = {}
+    stored = list(OrgUnit.objects.filter(  # one query for all
+        Q(code__in=[u[0] for u in UNITS]) | Q(official_code__in=[o for o, _k in OFFICIAL.values() if o],
+                                              valid_to__isnull=True)))
+    by_code = {u.code: u for u in stored}
+    by_official = {u.official_code: u for u in stored if u.official_code and u.valid_to is None}
     for code, name, level, parent, valid_to, _successor in UNITS:
         official_code, kind = OFFICIAL.get(code, ("", ""))
-        unit = (official_code and OrgUnit.objects.filter(official_code=official_code, valid_to__isnull=True).first()
-                or OrgUnit.objects.filter(code=code).first() or OrgUnit(code=code))
+        unit = by_code.get(code) or by_official.get(official_code) or OrgUnit(code=code)
         unit.name, unit.level, unit.parent, unit.valid_to = name, level, units.get(parent), valid_to
         unit.official_code, unit.kind = official_code, kind
         unit.save()

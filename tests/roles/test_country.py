@@ -133,3 +133,16 @@ def test_a_code_taken_by_another_unit_is_a_conflict_and_its_communes_wait():
 
     assert not OrgUnit.objects.filter(level=Level.COMMUNE).exists()
     assert "Xung đột: mã 15 đã là của đơn vị 15 – Trường số 15" in out.getvalue()
+
+
+def test_the_demo_built_after_the_country_sits_in_it(reference_data):
+    from workflows import demo
+
+    load_country(provinces={"15", "01"})
+    units = demo.build_units()
+
+    assert units["LAOCAI"].code == "15" and OrgUnit.objects.filter(name="Tỉnh Lào Cai").count() == 1
+    assert units["LC-SAPA"].code == "03006" and OrgUnit.objects.filter(name="Phường Sa Pa").count() == 1
+    assert OrgUnit.objects.get(code="LC-SAPA-THCS").path == "/CP/15/03006/LC-SAPA-THCS/"
+    assert units["YENBAI"].successor_id == units["LAOCAI"].pk
+    assert load_country(provinces={"15", "01"}).changes == 0
