@@ -14,6 +14,7 @@ from audit.models import Event
 from roles.country import CENTRAL_FILE, REFORM_DAY, load_country
 from roles.models import Kind, Level, OrgUnit
 from roles.services import save_unit
+from workflows import demo
 
 pytestmark = pytest.mark.django_db
 
@@ -136,8 +137,6 @@ def test_a_code_taken_by_another_unit_is_a_conflict_and_its_communes_wait():
 
 
 def test_the_demo_built_after_the_country_sits_in_it(reference_data):
-    from workflows import demo
-
     load_country(provinces={"15", "01"})
     units = demo.build_units()
 
