@@ -109,8 +109,8 @@ class OrgUnitAdmin(AuditedAdmin):
         context = {
             **self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "reading": reading,
             "confirm": confirm, "title": gettext("Thêm nhiều đơn vị từ tệp Excel"), "media": self.media + form.media,
-            "parents": {row.row: (reading.parents.get(row.parent) if row.parent else form_parent(form))
-                        for row in reading.rows} if reading else {},
+            "preview": [(row, reading.parents.get(row.parent) if row.parent else form_parent(form))
+                        for row in reading.rows] if reading else [],
         }
         return TemplateResponse(request, "admin/roles/orgunit/import_units.html", context)
 

@@ -21,10 +21,8 @@ import vietnam_provinces
 from django.db import transaction
 from vietnam_provinces import Province, VietNamDivisionType, Ward
 
-from audit.services import record
-
-from .changes import diff, field_values
 from .models import Kind, Level, OrgUnit
+from .services import add_units, save_unit
 
 REFORM_DAY = datetime.date(2025, 7, 1)  # the two-level local government (Resolution 202/2025/QH15)
 CENTRAL_FILE = Path(__file__).parent / "data" / "central.json"
@@ -35,6 +33,7 @@ KIND_OF = {
     VietNamDivisionType.DAC_KHU: Kind.SPECIAL_ZONE,
 }
 COMPARED = ("name", "level", "kind", "parent")
+BATCH = 1_000  # units written between two progress lines
 
 
 @dataclass(frozen=True)
@@ -177,30 +176,21 @@ def load_country(*, actor=None, provinces: set[str] | None = None, dry_run: bool
         while pending:  # a generation at a time: units whose parents are in the tree
             ready = [e for e in pending if e.parent is None or e.parent in placed]
             pending = [e for e in pending if not (e.parent is None or e.parent in placed)]
-            units = []
-            for e in ready:
-                parent = placed.get(e.parent) if e.parent is not None else None
-                units.append(OrgUnit(
-                    code=e.code, name=e.name, level=e.level, kind=e.kind, official_code=e.official_code,
-                    parent=parent, path=(parent.path if parent is not None else "/") + f"{e.code}/",
-                    valid_from=e.valid_from,
-                ))
-            OrgUnit.objects.bulk_create(units, batch_size=500)
-            placed |= {u.official_code or u.code: u for u in units}
-            plan.added += units
-            say(f"  thêm {len(units):,} đơn vị ({time.perf_counter() - started:.2f} s)")
+            for start in range(0, len(ready), BATCH):
+                batch = ready[start:start + BATCH]
+                units = add_units(actor=actor, data=lambda unit: {"source": SOURCE}, units=[
+                    OrgUnit(code=e.code, name=e.name, level=e.level, kind=e.kind, official_code=e.official_code,
+                            parent=placed.get(e.parent) if e.parent is not None else None, valid_from=e.valid_from)
+                    for e in batch
+                ])
+                placed |= {u.official_code or u.code: u for u in units}
+                plan.added += units
+                say(f"  đã thêm {len(plan.added):,}/{len(plan.add):,} đơn vị, mỗi đơn vị một sự kiện kiểm toán "
+                    f"({time.perf_counter() - started:.2f} s)")
         for unit, values in plan.fill:
-            before = field_values(unit)
             for name, value in values.items():
                 setattr(unit, name, value)
-            unit.save(update_fields=list(values))
-            record(action="orgunit.change", actor=actor, obj=unit, org_unit=unit,
-                   data={"model": "roles.orgunit", "fields": diff(before, field_values(unit))[0], "source": SOURCE})
-        for i, unit in enumerate(plan.added, 1):
-            record(action="orgunit.add", actor=actor, obj=unit, org_unit=unit,
-                   data={"model": "roles.orgunit", "fields": diff(None, field_values(unit))[0], "source": SOURCE})
-            if i % 1000 == 0:
-                say(f"  ghi nhật ký: {i:,}/{len(plan.added):,} sự kiện ({time.perf_counter() - started:.2f} s)")
+            save_unit(actor=actor, unit=unit, data={"source": SOURCE})
     plan.seconds["write"] = time.perf_counter() - started
     say(f"Đã ghi {len(plan.added):,} đơn vị mới và {len(plan.fill):,} đơn vị bổ sung, mỗi thay đổi một sự kiện "
         f"kiểm toán ({plan.seconds['write']:.2f} s)")

@@ -11,7 +11,6 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -19,7 +18,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from . import selectors
 from .models import Level, OrgUnit, Role
-from .services import PATH_MAX_LENGTH, save_unit
+from .services import PATH_MAX_LENGTH, add_units
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5_000
@@ -161,12 +160,10 @@ def create_units(reading: Reading, actor, default_parent: OrgUnit | None) -> lis
     """Add every row's unit in one transaction (all or none), each through `save_unit`."""
     if reading.problems:
         raise ValidationError(_("Danh sách còn lỗi: chưa thêm đơn vị nào."))
-    created = []
-    with transaction.atomic():
-        for row in reading.rows:
-            unit = OrgUnit(code=row.code, name=row.name, level=Level.UNIT,
-                           parent=reading.parents.get(row.parent) if row.parent else default_parent,
-                           valid_from=datetime.date.fromisoformat(row.valid_from) if row.valid_from else None)
-            save_unit(actor=actor, unit=unit, data={"import": "xlsx", "row": row.row})
-            created.append(unit)
-    return created
+    rows = {row.code: row.row for row in reading.rows}
+    return add_units(actor=actor, data=lambda unit: {"import": "xlsx", "row": rows[unit.code]}, units=[
+        OrgUnit(code=row.code, name=row.name, level=Level.UNIT,
+                parent=reading.parents.get(row.parent) if row.parent else default_parent,
+                valid_from=datetime.date.fromisoformat(row.valid_from) if row.valid_from else None)
+        for row in reading.rows
+    ])
