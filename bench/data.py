@@ -23,6 +23,7 @@ from workflows.catalog import load_reference_data
 from workflows.models import Outcome, Stage, Step
 
 UNITS_PER_COMMUNE = 3
+HOME_SHARE = 50  # the last nominations, at the measured commune
 EVENTS_PER_NOMINATION = 10
 BATCH = 5_000
 NOMINATION_TYPE = "nominations.nomination"
@@ -154,6 +155,10 @@ def build(scale: int, say=print, seed: int = 7) -> World:
         for leaf in batch:
             per_province.setdefault(leaf[2][0], []).append(leaf)
     leaves = [leaf for group in itertools.zip_longest(*per_province.values()) for leaf in group if leaf is not None]
+    # The measured commune (the first's: its appraiser is the commune reviewer, its first unit's head the proposer)
+    # also gets the last nominations, so its inbox is never empty at a small scale; the approvals, taken from the
+    # first nominations, leave them for the latency.
+    home = [leaf for leaf in leaves if leaf[1] == communes[0][0]]
     world.units = _insert("roles_orgunit", ["id", "code", "name", "level", "parent_id", "path", "kind",
                                             "official_code", "valid_from"], unit_rows, progress)
 
@@ -196,6 +201,7 @@ def build(scale: int, say=print, seed: int = 7) -> World:
     # --- nominees, nominations, stages, events -----------------------------------------------------
     rnd = Round.objects.get(code="1315-2026")
     awards = {a.code: a for a in AwardType.objects.filter(code__in=[c for c, _ in AWARDS])}
+    home_share = min(HOME_SHARE, scale // 4)
     statuses = rng.choices([s for s, _ in SPREAD], [w for _, w in SPREAD], k=scale)
     award_codes = rng.choices([c for c, _ in AWARDS], [w for _, w in AWARDS], k=scale)
     first_nominee, first_nomination, first_stage = _next_id(Nominee), _next_id(Nomination), _next_id(Stage)
@@ -203,7 +209,7 @@ def build(scale: int, say=print, seed: int = 7) -> World:
     stage_pk = first_stage
     base = now - timedelta(days=60)
     for i in range(scale):
-        leaf, commune, province = leaves[i % len(leaves)]
+        leaf, commune, province = leaves[i % len(leaves)] if i < scale - home_share else home[i % len(home)]
         award = awards[award_codes[i]]
         status = statuses[i]
         nominee_pk, pk = first_nominee + i, first_nomination + i
