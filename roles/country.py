@@ -19,6 +19,7 @@ from pathlib import Path
 
 import vietnam_provinces
 from django.db import transaction
+from django.db.models import Q
 from vietnam_provinces import Province, VietNamDivisionType, Ward
 
 from .models import Kind, Level, OrgUnit
@@ -120,7 +121,10 @@ class Plan:
 def plan_country(entries: list[Entry]) -> Plan:
     """What loading `entries` would add, fill in and report, without writing anything (one query)."""
     plan = Plan()
-    units = list(OrgUnit.objects.select_related("parent").order_by("pk"))
+    # the units that may match: any with an official code, and those holding a code of the list (a conflict if
+    # not the same unit); not the installation's own thousands
+    units = list(OrgUnit.objects.filter(Q(official_code__gt="") | Q(code__in=[e.code for e in entries]))
+                 .select_related("parent").order_by("pk"))
     by_official = {u.official_code: u for u in units if u.official_code and u.valid_to is None}
     by_code = {u.code: u for u in units}
     found = plan.found
