@@ -122,11 +122,20 @@ def check(reading: Reading, actor, default_parent: OrgUnit | None) -> Reading:
     codes = [row.code for row in reading.rows if row.code]
     taken = set(OrgUnit.objects.filter(code__in=codes).values_list("code", flat=True))
     typed = {row.parent for row in reading.rows if row.parent}
+    # A commune's official code typed as a number in Excel lost its leading zeros: 3006 is 03006 (a province's has
+    # two digits, so three or four can only be a commune's; one or two could be either, and must be written out).
+    aliases: dict[str, set[str]] = {}  # official code -> the texts typed for it
+    for text in typed:
+        aliases.setdefault(text, set()).add(text)
+        if text.isdigit() and len(text) in (3, 4):
+            aliases.setdefault(text.zfill(5), set()).add(text)
     scope = OrgUnit.objects.valid_on()
     if not actor.is_superuser:
         scope = scope.subtree_of(selectors.units_with_role(actor, Role.ADMIN))
-    for unit in scope.filter(Q(code__in=typed) | Q(official_code__in=typed)):
-        reading.parents[unit.code if unit.code in typed else unit.official_code] = unit
+    found = list(scope.filter(Q(code__in=typed) | Q(official_code__in=aliases)))
+    for unit in found:
+        reading.parents |= dict.fromkeys(aliases.get(unit.official_code, ()), unit)
+    reading.parents |= {unit.code: unit for unit in found if unit.code in typed}  # a code wins over an official one
     seen = {}
     for row in reading.rows:
         if not row.code:
@@ -148,6 +157,8 @@ def check(reading: Reading, actor, default_parent: OrgUnit | None) -> Reading:
         if parent is None:
             message = (_("Không tìm thấy đơn vị cấp trên «%(p)s» trong phạm vi bạn quản trị.") % {"p": row.parent}
                        if row.parent else _("Chưa có đơn vị cấp trên: điền cột này hoặc chọn đơn vị ở trên."))
+            if row.parent.isdigit():
+                message += " " + _("Mã hành chính ghi đủ các số 0 ở đầu, dạng văn bản (ví dụ 01, 03006).")
             problems.append(Problem(row.row, "Đơn vị cấp trên", message))
         elif row.code and len(parent.path) + len(row.code) + 1 > PATH_MAX_LENGTH:
             problems.append(Problem(row.row, "Mã", _("Đường dẫn của đơn vị sẽ dài quá %(n)s ký tự.")

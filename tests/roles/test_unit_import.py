@@ -48,12 +48,13 @@ def laocai_admin_client(client, org_tree):
 def test_a_good_list_is_previewed_then_added_on_confirmation(admin_client, org_tree):
     upload = xlsx(("LC-SAPA-MN1", "Trường Mầm non Sa Pa 1", "", "01/09/2025"),
                   ("LC-BH-THON1", "Thôn Bắc Hà 1", "02839", None),
-                  ("LC-SAPA-TDP2", "Tổ dân phố 2", "LC-SAPA", None))
+                  ("LC-SAPA-TDP2", "Tổ dân phố 2", "LC-SAPA", None),
+                  ("LC-SAPA-MN2", "Trường Mầm non Sa Pa 2", 3006, None))  # 03006 as Excel keeps a number
     units, events = OrgUnit.objects.count(), Event.objects.count()
 
     preview = admin_client.post(URL, {"parent": org_tree["LC-SAPA"].pk, "file": upload})
 
-    assert preview.status_code == 200 and preview.context["confirm"]
+    assert preview.status_code == 200 and preview.context["confirm"], preview.context["reading"].problems
     assert "Xác nhận thêm các đơn vị này" in preview.content.decode()
     assert (OrgUnit.objects.count(), Event.objects.count()) == (units, events)  # nothing yet
     rows = preview.context["form"].initial["rows"]
@@ -61,15 +62,16 @@ def test_a_good_list_is_previewed_then_added_on_confirmation(admin_client, org_t
     done = admin_client.post(URL, {"parent": org_tree["LC-SAPA"].pk, "rows": rows})
 
     assert done.status_code == 302
-    added = dict(OrgUnit.objects.filter(code__in=["LC-SAPA-MN1", "LC-BH-THON1", "LC-SAPA-TDP2"])
+    added = dict(OrgUnit.objects.filter(code__startswith="LC-", level=Level.UNIT, pk__gt=org_tree["YENBAI"].pk)
                  .values_list("code", "path"))
     assert added == {"LC-SAPA-MN1": "/CP/LAOCAI/LC-SAPA/LC-SAPA-MN1/",
                      "LC-BH-THON1": "/CP/LAOCAI/LC-BACHA/LC-BH-THON1/",
-                     "LC-SAPA-TDP2": "/CP/LAOCAI/LC-SAPA/LC-SAPA-TDP2/"}
+                     "LC-SAPA-TDP2": "/CP/LAOCAI/LC-SAPA/LC-SAPA-TDP2/",
+                     "LC-SAPA-MN2": "/CP/LAOCAI/LC-SAPA/LC-SAPA-MN2/"}
     mn1 = OrgUnit.objects.get(code="LC-SAPA-MN1")
     assert mn1.level == Level.UNIT and mn1.valid_from.isoformat() == "2025-09-01"
     assert list(Event.objects.filter(seq__gt=events).values_list("action", "data__row")) == [
-        ("orgunit.add", 2), ("orgunit.add", 3), ("orgunit.add", 4)]
+        ("orgunit.add", 2), ("orgunit.add", 3), ("orgunit.add", 4), ("orgunit.add", 5)]
 
 
 def test_every_bad_row_is_listed_by_row_and_column_and_nothing_is_added(laocai_admin_client, org_tree):
@@ -80,7 +82,9 @@ def test_every_bad_row_is_listed_by_row_and_column_and_nothing_is_added(laocai_a
                   ("LC NEW/3", "Trường C", "LC-SAPA", None),  # malformed code
                   ("HN-NEW-1", "Trường Hà Nội", "HN-HOANKIEM", None),  # outside the admin's scope: not found
                   ("LC-NEW-4", "Trường D", "", None),  # no parent in the row or the form
-                  ("LC-NEW-5", "Trường E", "LC-SAPA", "31/02/2025"))  # no such day
+                  ("LC-NEW-5", "Trường E", "LC-SAPA", "31/02/2025"),  # no such day
+                  ("LC-NEW-6", "Trường F", 15, None),  # an official code of two digits, as a number: found as is
+                  ("LC-NEW-7", "Trường G", 70, None))  # 00070 without its zeros: a province's code or a commune's?
     units = OrgUnit.objects.count()
 
     response = laocai_admin_client.post(URL, {"file": upload})
@@ -88,10 +92,12 @@ def test_every_bad_row_is_listed_by_row_and_column_and_nothing_is_added(laocai_a
     assert response.status_code == 200 and not response.context["confirm"]
     problems = [(p.row, p.column) for p in response.context["reading"].problems]
     assert problems == [(2, "Tên"), (4, "Mã"), (5, "Mã"), (6, "Mã"), (7, "Đơn vị cấp trên"),
-                        (8, "Đơn vị cấp trên"), (9, "Hiệu lực từ")]
+                        (8, "Đơn vị cấp trên"), (9, "Hiệu lực từ"), (11, "Đơn vị cấp trên")]
+    # 15 is LAOCAI's official code: the province itself, which this admin administers
     text = response.content.decode()
     assert "Mã LC-NEW-2 trùng với dòng 3." in text and "Mã LC-SAPA-THCS đã có trong cây tổ chức." in text
     assert "Không tìm thấy đơn vị cấp trên «HN-HOANKIEM» trong phạm vi bạn quản trị." in text
+    assert "«70» trong phạm vi bạn quản trị. Mã hành chính ghi đủ các số 0 ở đầu, dạng văn bản" in text
     assert "Xác nhận" not in text and OrgUnit.objects.count() == units
 
 
