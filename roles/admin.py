@@ -79,13 +79,16 @@ class OrgUnitAdmin(AuditedAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = UnitImportForm(request.POST or None, request.FILES or None, actor=request.user)
-        reading, confirm = None, False
+        reading, confirm, parent = None, False, None
         if request.method == "POST" and form.is_valid():
             parent = form.cleaned_data["parent"]
             try:
-                if form.cleaned_data["rows"]:
+                if form.cleaned_data["rows"]:  # what was previewed, parent included, as it was signed
                     data = signing.loads(form.cleaned_data["rows"], salt=IMPORT_SALT, max_age=3600)
-                    reading = unit_import.Reading(rows=[unit_import.UnitRow(**row) for row in data])
+                    parent = form.fields["parent"].queryset.filter(pk=data["parent"]).first() if data["parent"] else None
+                    if data["parent"] and parent is None:
+                        raise PermissionDenied(gettext("Đơn vị cấp trên đã chọn không còn trong phạm vi bạn quản trị."))
+                    reading = unit_import.Reading(rows=[unit_import.UnitRow(**row) for row in data["rows"]])
                     unit_import.check(reading, request.user, parent)
                     if not reading.problems:
                         created = unit_import.create_units(reading, request.user, parent)
@@ -97,27 +100,24 @@ class OrgUnitAdmin(AuditedAdmin):
                                                 parent)
                     confirm = not reading.problems
                     if confirm:
+                        signed = {"parent": parent.pk if parent else None, "rows": reading.as_data()}
                         form = UnitImportForm(initial={
-                            "parent": parent, "rows": signing.dumps(reading.as_data(), salt=IMPORT_SALT)},
-                            actor=request.user)
+                            "parent": parent, "rows": signing.dumps(signed, salt=IMPORT_SALT)}, actor=request.user)
                 else:
                     form.add_error("file", gettext("Chọn tệp danh sách (.xlsx)."))
             except signing.BadSignature:
                 form.add_error(None, gettext("Danh sách xem trước đã hết hạn hoặc bị sửa: hãy tải tệp lên lại."))
-            except (ValidationError, PermissionDenied) as exc:
+            except ValidationError as exc:
                 form.add_error("file" if not form.cleaned_data["rows"] else None, exc.messages)
+            except PermissionDenied as exc:  # a parent outside the admin's subtree, chosen meanwhile
+                form.add_error(None, str(exc))
         context = {
             **self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "reading": reading,
             "confirm": confirm, "title": gettext("Thêm nhiều đơn vị từ tệp Excel"), "media": self.media + form.media,
-            "preview": [(row, reading.parents.get(row.parent) if row.parent else form_parent(form))
+            "preview": [(row, reading.parents.get(row.parent) if row.parent else parent)
                         for row in reading.rows] if reading else [],
         }
         return TemplateResponse(request, "admin/roles/orgunit/import_units.html", context)
-
-
-def form_parent(form):
-    data = getattr(form, "cleaned_data", None) or {}
-    return data.get("parent") or form.initial.get("parent")
 
 
 class RoleAssignmentForm(forms.ModelForm):

@@ -59,7 +59,8 @@ def test_a_good_list_is_previewed_then_added_on_confirmation(admin_client, org_t
     assert (OrgUnit.objects.count(), Event.objects.count()) == (units, events)  # nothing yet
     rows = preview.context["form"].initial["rows"]
 
-    done = admin_client.post(URL, {"parent": org_tree["LC-SAPA"].pk, "rows": rows})
+    # the confirmation adds what was previewed: a parent posted with it instead changes nothing
+    done = admin_client.post(URL, {"parent": org_tree["HN-HOANKIEM"].pk, "rows": rows})
 
     assert done.status_code == 302
     added = dict(OrgUnit.objects.filter(code__startswith="LC-", level=Level.UNIT, pk__gt=org_tree["YENBAI"].pk)
