@@ -145,3 +145,15 @@ def test_the_demo_built_after_the_country_sits_in_it(reference_data):
     assert OrgUnit.objects.get(code="LC-SAPA-THCS").path == "/CP/15/03006/LC-SAPA-THCS/"
     assert units["YENBAI"].successor_id == units["LAOCAI"].pk
     assert load_country(provinces={"15", "01"}).changes == 0
+
+
+def test_seed_demo_with_the_country_puts_the_demo_in_it_once(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", country=True, stdout=io.StringIO())
+    counts = (OrgUnit.objects.count(), Event.objects.count())
+    call_command("seed_demo", country=True, stdout=io.StringIO())
+
+    assert (OrgUnit.objects.count(), Event.objects.count()) == counts
+    assert current(Level.PROVINCE).count() == len(PROVINCES) and current(Level.COMMUNE).count() == len(COMMUNES)
+    assert OrgUnit.objects.get(official_code="15", valid_to__isnull=True).code == "LAOCAI"
+    assert OrgUnit.objects.get(code="YENBAI").valid_to.isoformat() == "2025-06-30"
