@@ -18,7 +18,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --country
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install

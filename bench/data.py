@@ -1,9 +1,11 @@
-"""A national data set written by bulk inserts: 34 provinces with their communes and units, people holding
+"""A national data set written by bulk inserts: the country's real tree (roles.country: 34 provinces, 3,321
+communes) with units under each commune, people holding
 roles (RoleAssignment rows), nominations spread over
 every state with their stages, and ~10 pre-chained audit events per nomination (hashed by the verifier's
 own `event_hash`, so `audit.chain.verify_chain` accepts the log and `record()` chains on from its head).
 """
 
+import itertools
 import json
 import random
 import time
@@ -16,12 +18,13 @@ from django.db import connection, transaction
 from audit.verify_export import GENESIS_HASH, event_hash, format_timestamp
 from nominations.models import AwardType, Nomination, Nominee, Round, Status
 from nominations.search import nomination_text
+from roles.country import country_entries
 from roles.models import Level, OrgUnit, Role, RoleAssignment
 from workflows.catalog import load_reference_data
 from workflows.models import Outcome, Stage, Step
 
-PROVINCES = 34
 UNITS_PER_COMMUNE = 3
+HOME_SHARE = 50  # the last nominations, at the measured commune
 EVENTS_PER_NOMINATION = 10
 BATCH = 5_000
 NOMINATION_TYPE = "nominations.nomination"
@@ -115,30 +118,50 @@ def build(scale: int, say=print, seed: int = 7) -> World:
     now = datetime.now(UTC).replace(microsecond=0)
     User = get_user_model()
 
-    # --- the tree -----------------------------------------------------------------------------------
-    communes_per_province = max(2, min(40, scale // 2500))
+    # --- the tree: the country's (roles.country), 34 provinces and 3,321 communes, units under each commune ---
     unit_rows, next_unit = [], _next_id(OrgUnit)
 
-    def unit(code, name, level, parent):
+    def unit(code, name, level, parent, kind="", official_code="", valid_from=None):
         nonlocal next_unit
         pk, next_unit = next_unit, next_unit + 1
         path = (parent[1] if parent else "/") + f"{code}/"
-        unit_rows.append((pk, code, name, int(level), parent[0] if parent else None, path))
+        unit_rows.append((pk, code, name, int(level), parent[0] if parent else None, path, kind, official_code,
+                          connection.ops.adapt_datefield_value(valid_from)))
         return pk, path, code
 
-    government = unit("B-CP", "Chính phủ", Level.GOVERNMENT, None)
-    unit("B-BTDKTTW", "Ban Thi đua - Khen thưởng Trung ương", Level.CENTRAL_BOARD, government)
-    provinces, communes, leaves = [], [], []
-    for p in range(1, PROVINCES + 1):
-        province = unit(f"B-P{p:02d}", f"Tỉnh {p:02d}", Level.PROVINCE, government)
-        provinces.append(province)
-        for c in range(1, communes_per_province + 1):
-            commune = unit(f"{province[2]}-X{c:02d}", f"Xã {c:02d} tỉnh {p:02d}", Level.COMMUNE, province)
+    entries = country_entries()
+    government = unit("CP", "Chính phủ", Level.GOVERNMENT, None)
+    unit("BTDKTTW", "Ban Thi đua - Khen thưởng Trung ương", Level.CENTRAL_BOARD, government)
+    provinces, communes, by_province = [], [], {}
+    for entry in entries:
+        if entry.level == Level.PROVINCE:
+            province = unit(entry.code, entry.name, Level.PROVINCE, government, entry.kind, entry.official_code,
+                            entry.valid_from)
+            provinces.append(province)
+            by_province[entry.key] = province
+        elif entry.level == Level.COMMUNE:
+            province = by_province[entry.parent]
+            commune = unit(entry.code, entry.name, Level.COMMUNE, province, entry.kind, entry.official_code,
+                           entry.valid_from)
             communes.append((commune, province))
-            for u in range(1, UNITS_PER_COMMUNE + 1):
-                leaf = unit(f"{commune[2]}-D{u}", f"Đơn vị {u} xã {c:02d}", Level.UNIT, commune)
-                leaves.append((leaf, commune, province))
-    world.units = _insert("roles_orgunit", ["id", "code", "name", "level", "parent_id", "path"], unit_rows, progress)
+    # The units under the communes, interleaved across the provinces (the first of each commune of each province,
+    # then the second...), so a data set of any size spreads its nominations over the whole country.
+    rounds = [[] for _ in range(UNITS_PER_COMMUNE)]
+    for commune, province in communes:
+        for u in range(1, UNITS_PER_COMMUNE + 1):
+            leaf = unit(f"{commune[2]}-D{u}", f"Đơn vị {u} thuộc {commune[2]}", Level.UNIT, commune)
+            rounds[u - 1].append((leaf, commune, province))
+    per_province = {}
+    for batch in rounds:
+        for leaf in batch:
+            per_province.setdefault(leaf[2][0], []).append(leaf)
+    leaves = [leaf for group in itertools.zip_longest(*per_province.values()) for leaf in group if leaf is not None]
+    # The measured commune (the first's: its appraiser is the commune reviewer, its first unit's head the proposer)
+    # also gets the last nominations, so its inbox is never empty at a small scale; the approvals, taken from the
+    # first nominations, leave them for the latency.
+    home = [leaf for leaf in leaves if leaf[1] == communes[0][0]]
+    world.units = _insert("roles_orgunit", ["id", "code", "name", "level", "parent_id", "path", "kind",
+                                            "official_code", "valid_from"], unit_rows, progress)
 
     # --- people and their roles (RoleAssignment) ---------------------------------------------------
     user_rows, grants, next_user = [], [], _next_id(User)
@@ -179,6 +202,7 @@ def build(scale: int, say=print, seed: int = 7) -> World:
     # --- nominees, nominations, stages, events -----------------------------------------------------
     rnd = Round.objects.get(code="1315-2026")
     awards = {a.code: a for a in AwardType.objects.filter(code__in=[c for c, _ in AWARDS])}
+    home_share = min(HOME_SHARE, scale // 4)
     statuses = rng.choices([s for s, _ in SPREAD], [w for _, w in SPREAD], k=scale)
     award_codes = rng.choices([c for c, _ in AWARDS], [w for _, w in AWARDS], k=scale)
     first_nominee, first_nomination, first_stage = _next_id(Nominee), _next_id(Nomination), _next_id(Stage)
@@ -186,7 +210,7 @@ def build(scale: int, say=print, seed: int = 7) -> World:
     stage_pk = first_stage
     base = now - timedelta(days=60)
     for i in range(scale):
-        leaf, commune, province = leaves[i % len(leaves)]
+        leaf, commune, province = leaves[i % len(leaves)] if i < scale - home_share else home[i % len(home)]
         award = awards[award_codes[i]]
         status = statuses[i]
         nominee_pk, pk = first_nominee + i, first_nomination + i

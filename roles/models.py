@@ -37,6 +37,19 @@ def valid_on_q(day: datetime.date, prefix: str = "") -> Q:
     )
 
 
+class Kind(models.TextChoices):
+    """The kind of an administrative unit or central body, as the official lists name it (blank: the
+    installation's own units: schools, villages, agencies)."""
+
+    PROVINCE = "tinh", _("Tỉnh")
+    CITY = "thanh_pho", _("Thành phố trực thuộc trung ương")
+    COMMUNE = "xa", _("Xã")
+    WARD = "phuong", _("Phường")
+    SPECIAL_ZONE = "dac_khu", _("Đặc khu")
+    MINISTRY = "bo", _("Bộ")
+    MINISTERIAL_AGENCY = "co_quan_ngang_bo", _("Cơ quan ngang bộ")
+
+
 class OrgUnitQuerySet(models.QuerySet):
     def valid_on(self, day: datetime.date | None = None):
         return self.filter(valid_on_q(day or timezone.localdate()))
@@ -60,6 +73,10 @@ class OrgUnit(models.Model):
         related_name="children",
     )
     path = models.CharField(max_length=512, unique=True, editable=False)
+    # The code of the official list (the Statistics Office's: "15" Lào Cai, "02929" a commune); blank for the
+    # installation's own units. One current unit per code: an ended unit's code may be given again.
+    official_code = models.CharField(_("mã hành chính"), max_length=16, blank=True, default="", db_default="")
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices, blank=True, default="", db_default="")
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     successor = models.ForeignKey(
@@ -75,6 +92,12 @@ class OrgUnit(models.Model):
         ordering = ["path"]
         indexes = [
             models.Index(fields=["path"], name="orgunit_path_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["official_code"], condition=~Q(official_code="") & Q(valid_to__isnull=True),
+                name="one_current_unit_per_official_code",
+            )
         ]
         permissions = [
             ("propose_at", "May propose nominations at the unit"),

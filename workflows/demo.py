@@ -6,10 +6,11 @@ import os
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.db.models import Q
 
 from nominations.models import AwardType, Round
 from nominations.rules import criteria_for
-from roles.models import Level, OrgUnit, Role, RoleAssignment
+from roles.models import Kind, Level, OrgUnit, Role, RoleAssignment
 from roles.services import grant_role
 
 from . import actions
@@ -35,6 +36,17 @@ UNITS = [
     ("HN-HK-THPT", "Trường THPT Hoàn Kiếm", Level.UNIT, "HN-HOANKIEM", None, None),
     ("YENBAI", "Tỉnh Yên Bái", Level.PROVINCE, "CP", D(2025, 6, 30), "LAOCAI"),
 ]
+# The demo's units that are units of the official list (roles.country), by their official codes: Lào Cai is "15"
+# since 2025-07-01 (it took in Yên Bái), its communes and Hà Nội's are real ones. `load_country` (seed_demo
+# --country) matches them by these codes and adds the rest of the country around them.
+OFFICIAL = {  # code: (official code, kind)
+    "BGDDT": ("", Kind.MINISTRY),
+    "LAOCAI": ("15", Kind.PROVINCE),
+    "LC-SAPA": ("03006", Kind.WARD),
+    "LC-BACHA": ("02839", Kind.COMMUNE),
+    "HANOI": ("01", Kind.CITY),
+    "HN-HOANKIEM": ("00070", Kind.WARD),
+}
 
 PEOPLE = [
     # username, full name, role, unit
@@ -127,10 +139,19 @@ DOSSIER = ["to_trinh", "bao_cao_thanh_tich", "bien_ban_hoi_dong"]
 
 
 def build_units() -> dict[str, OrgUnit]:
+    """The demo's units by their demo codes; a unit of the official list already in the tree (the country loaded
+    first) is found by its official code and keeps its own code."""
     units: dict[str, OrgUnit] = {}
+    stored = list(OrgUnit.objects.filter(  # one query for all
+        Q(code__in=[u[0] for u in UNITS]) | Q(official_code__in=[o for o, _k in OFFICIAL.values() if o],
+                                              valid_to__isnull=True)))
+    by_code = {u.code: u for u in stored}
+    by_official = {u.official_code: u for u in stored if u.official_code and u.valid_to is None}
     for code, name, level, parent, valid_to, _successor in UNITS:
-        unit = OrgUnit.objects.filter(code=code).first() or OrgUnit(code=code)
+        official_code, kind = OFFICIAL.get(code, ("", ""))
+        unit = by_code.get(code) or by_official.get(official_code) or OrgUnit(code=code)
         unit.name, unit.level, unit.parent, unit.valid_to = name, level, units.get(parent), valid_to
+        unit.official_code, unit.kind = official_code, kind
         unit.save()
         units[code] = unit
     for code, *_rest, successor in UNITS:

@@ -113,3 +113,29 @@ def test_only_an_admin_of_both_places_may_move_a_unit(org_tree, users):
     group.parent = org_tree["LC-BACHA"]
     save_unit(actor=laocai_admin, unit=group)
     assert OrgUnit.objects.get(code="LC-SAPA-TDP1").path == "/CP/LAOCAI/LC-BACHA/LC-SAPA-TDP1/"
+
+
+def test_units_added_in_bulk_are_checked_and_audited_like_one(org_tree):
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied
+
+    from roles.services import add_units
+
+    laocai_admin = get_user_model().objects.create(username="laocai_admin")
+    grant_role(actor=None, user=laocai_admin, org_unit=org_tree["LAOCAI"], role=Role.ADMIN)
+    since = Event.objects.count()
+    with pytest.raises(PermissionDenied):
+        add_units(actor=laocai_admin, units=[
+            OrgUnit(code="LC-X1", name="Thôn 1", level=Level.UNIT, parent=org_tree["LC-SAPA"]),
+            OrgUnit(code="HN-X1", name="Tổ 1", level=Level.UNIT, parent=org_tree["HN-HOANKIEM"])])
+    assert not OrgUnit.objects.filter(code__in=["LC-X1", "HN-X1"]).exists() and Event.objects.count() == since
+
+    added = add_units(actor=laocai_admin, data=lambda unit: {"note": unit.code}, units=[
+        OrgUnit(code="LC-X1", name="Thôn 1", level=Level.UNIT, parent=org_tree["LC-SAPA"]),
+        OrgUnit(code="LC-X2", name="Thôn 2", level=Level.UNIT, parent=org_tree["LC-BACHA"])])
+
+    assert paths("LC-X1", "LC-X2") == {"LC-X1": "/CP/LAOCAI/LC-SAPA/LC-X1/", "LC-X2": "/CP/LAOCAI/LC-BACHA/LC-X2/"}
+    events = list(Event.objects.filter(seq__gt=since))
+    assert [(e.action, e.object_id, e.data["note"], e.org_path) for e in events] == [
+        ("orgunit.add", str(unit.pk), unit.code, unit.path) for unit in added]
+    assert events[0].data["fields"]["name"] == [None, "Thôn 1"] and verify_chain().ok

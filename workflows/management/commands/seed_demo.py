@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from nominations.models import Nomination
+from roles.country import load_country
 from workflows import demo
 from workflows.catalog import load_reference_data
 
@@ -16,8 +17,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="run even when DEBUG is off")
+        parser.add_argument("--country", action="store_true",
+                            help="then load the whole country around the demo's units (roles.country, ~3 s)")
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, country=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo refuses to run with DEBUG off (it creates known passwords); use --force.")
         password = demo.demo_password()
@@ -26,6 +29,8 @@ class Command(BaseCommand):
             load_reference_data()
             units = demo.build_units()
             self.stdout.write(f"  units: {len(units)}")
+            if country:
+                load_country(say=self.stdout.write)
             users = demo.build_people(password, units)
             self.stdout.write(f"  accounts: {len(users)}")
             if Nomination.objects.filter(created_by__username__in=[p[0] for p in demo.PEOPLE]).exists():
