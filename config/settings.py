@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "workflows",
     "deadlines",
     "notifications",
+    "proposals",
     "api",
     "web",
     "bench",
