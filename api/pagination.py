@@ -27,7 +27,7 @@ class LimitOffset(LimitOffsetPagination):
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
         response["properties"]["count_is_capped"] = {
-            "type": "boolean",
+            "type": "boolean", "example": False,
             "description": f"true when there are more than {selectors.COUNT_CAP} rows (the count stops there)"}
         response["required"].append("count_is_capped")
         return response

@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .exceptions import not_found
-from .views import audit, auth, catalog, duplicates, holds, nominations, review
+from .views import audit, auth, catalog, duplicates, holds, nominations, proposals, review
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -36,5 +36,15 @@ urlpatterns = [
     path("audit/events/", audit.AuditEvents.as_view(), name="api-audit-events"),
     path("audit/export/", audit.AuditExport.as_view(), name="api-audit-export"),
     path("audit/verify/", audit.AuditVerify.as_view(), name="api-audit-verify"),
+    path("proposals/", proposals.ProposalListCreate.as_view(), name="api-proposals"),
+    path("proposals/<int:pk>/", proposals.ProposalDetail.as_view(), name="api-proposal"),
+    path("proposals/<int:pk>/items/", proposals.ProposalItems.as_view(), name="api-proposal-items"),
+    path("proposals/<int:pk>/new-items/", proposals.ProposalNewItems.as_view(), name="api-proposal-new-items"),
+    path("proposals/<int:pk>/documents/", proposals.ProposalDocuments.as_view(), name="api-proposal-documents"),
+    path("proposals/<int:pk>/submit/", proposals.ProposalSubmit.as_view(), name="api-proposal-submit"),
+    path("proposals/<int:pk>/review/", proposals.ProposalReview.as_view(), name="api-proposal-review"),
+    path("proposals/<int:pk>/resubmit/", proposals.ProposalResubmit.as_view(), name="api-proposal-resubmit"),
+    path("inbox/proposals/", proposals.ProposalInbox.as_view(), name="api-inbox-proposals"),
+    path("decisions/", proposals.DecisionList.as_view(), name="api-decisions"),
     re_path(r"^.*$", not_found),
 ]

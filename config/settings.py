@@ -206,6 +206,8 @@ SPECTACULAR_SETTINGS = {
         "NomineeKindEnum": "nominations.models.NomineeKind",
         "DocumentKindEnum": "nominations.models.DocumentKind",
         "RoundKindEnum": "nominations.models.Round.Kind",
+        "StatusEnum": "nominations.models.Status",
+        "ProposalStatusEnum": "proposals.models.ProposalStatus",
     },
 }
 

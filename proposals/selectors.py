@@ -112,7 +112,8 @@ def inbox_by_proposal(user) -> list[dict]:
         .values("proposal_id").annotate(count=Count("nomination_id"), oldest_due=Min("nomination__stages__due_at"))
         .order_by("oldest_due", "proposal_id")
     )
-    proposals = Proposal.objects.select_related("issuing_unit", "addressee", "round").in_bulk(
+    proposals = Proposal.objects.select_related("issuing_unit", "addressee", "round", "signer").annotate(
+        item_count=Count("items")).in_bulk(
         [r["proposal_id"] for r in rows])
     return [{"proposal": proposals[r["proposal_id"]], "count": r["count"], "oldest_due": r["oldest_due"]}
             for r in rows]
