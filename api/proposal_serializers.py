@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from nominations.models import AwardType, BkTtgPath, DocumentKind, Round
 from proposals.actions import BULK_ACTIONS
-from proposals.models import Decision, Proposal, ProposalDocument, ProposalStatus
+from proposals.models import Decision, ImportBatch, Proposal, ProposalDocument, ProposalStatus
 from roles.models import OrgUnit
 
 from .serializers import (
@@ -154,3 +154,23 @@ class DecisionSerializer(serializers.ModelSerializer):
 
     def get_nominations(self, decision) -> list[int]:
         return [item.nomination_id for item in decision.items.all()]  # prefetched by the view
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=_("Bảng tính .xlsx theo mẫu tải về."))
+
+
+class ImportProblemSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    column = serializers.CharField(allow_blank=True)
+    message = serializers.CharField()
+
+
+class ImportBatchSerializer(serializers.ModelSerializer):
+    problems = ImportProblemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ImportBatch
+        fields = ["id", "original_name", "size", "sha256", "rows", "good_rows", "problem_count", "problems",
+                  "uploaded_at", "confirmed_at"]
+        read_only_fields = fields

@@ -69,7 +69,7 @@ def _lock(proposal: Proposal | int) -> Proposal:
     return Proposal.objects.select_for_update(of=("self",)).select_related("issuing_unit", "round").get(pk=pk)
 
 
-def _require_draft(proposal: Proposal) -> None:
+def require_draft(proposal: Proposal) -> None:
     if proposal.status != ProposalStatus.DRAFT:
         raise InvalidTransition(_("Tờ trình đã trình, không sửa được nữa."))
 
@@ -98,7 +98,7 @@ def add_items(*, actor, proposal: Proposal | int, nominations: list[int]) -> Pro
     """Put the unit's own drafts (or returned items) on the list."""
     with transaction.atomic():
         proposal = _lock(proposal)
-        _require_draft(proposal)
+        require_draft(proposal)
         _require_proposer(actor, proposal.issuing_unit)
         wanted = list(dict.fromkeys(int(pk) for pk in nominations))
         found = set(Nomination.objects.filter(pk__in=wanted, submitting_unit=proposal.issuing_unit,
@@ -115,17 +115,18 @@ def add_items(*, actor, proposal: Proposal | int, nominations: list[int]) -> Pro
     return proposal
 
 
-def create_items(*, actor, proposal: Proposal | int, rows: list[dict]) -> list[Nomination]:
-    """Draft a nomination for each row ({award, nominee, achievement, criteria, path}) and put them on the list,
-    all in one transaction: a row refused refuses them all (the Excel import's confirmation)."""
+def create_items(*, actor, proposal: Proposal | int, rows) -> list[int]:
+    """Draft a nomination for each row ({award, nominee, achievement, criteria, path}; any iterable, read once) and
+    put them on the list, all in one transaction: a row refused refuses them all (the Excel import's
+    confirmation). Returns the new nominations' ids."""
     with transaction.atomic():
         proposal = _lock(proposal)
-        _require_draft(proposal)
+        require_draft(proposal)
         _require_proposer(actor, proposal.issuing_unit)
         created = [engine.create_nomination(actor=actor, round=proposal.round, submitting_unit=proposal.issuing_unit,
-                                            **row) for row in rows]
-        _append(proposal, [n.pk for n in created])
-        _record("proposal.add_items", actor, proposal, proposal.issuing_unit, nominations=[n.pk for n in created])
+                                            **row).pk for row in rows]
+        _append(proposal, created)
+        _record("proposal.add_items", actor, proposal, proposal.issuing_unit, nominations=created)
     return created
 
 
@@ -133,7 +134,7 @@ def attach_proposal_document(*, actor, proposal: Proposal | int, kind: str, uplo
     """A document of the whole list (the council's minutes, the signed tờ trình) while it is being drafted."""
     with transaction.atomic():
         proposal = _lock(proposal)
-        _require_draft(proposal)
+        require_draft(proposal)
         _require_proposer(actor, proposal.issuing_unit)
         if kind not in DocumentKind.values:
             raise ValidationError({"kind": _("Loại tài liệu không hợp lệ: %(kind)s.") % {"kind": kind}})
@@ -162,7 +163,7 @@ def submit_proposal(*, actor, proposal: Proposal | int, number: str = "", date: 
     that returned it."""
     with transaction.atomic():
         proposal = _lock(proposal)
-        _require_draft(proposal)
+        require_draft(proposal)
         _require_proposer(actor, proposal.issuing_unit)
         items = list(proposal.items.select_related("nomination").order_by("position"))
         if not items:

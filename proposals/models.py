@@ -4,6 +4,8 @@ The nomination stays the unit of decision: its stages, guards, audit events and 
 proposal only records which nominations a level sent up together, under which number, date and signer; a
 nomination is an item of one proposal per level it passed (its unit's, then each forwarding level's)."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -123,3 +125,31 @@ class DecisionItem(models.Model):
 
     def __str__(self):
         return f"{self.decision_id}.{self.position}: #{self.nomination_id}"
+
+
+def import_storage_name(instance, filename: str) -> str:
+    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class ImportBatch(models.Model):
+    """An uploaded workbook waiting for its proposer's confirmation, with what its preview found. The rows are
+    read again from the file at the confirmation (proposals.importing)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="imports")
+    file = models.FileField(upload_to=import_storage_name, max_length=255)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField(_("số dòng"))
+    good_rows = models.PositiveIntegerField(_("số dòng hợp lệ"))
+    problem_count = models.PositiveIntegerField(_("số lỗi"))
+    problems = models.JSONField(default=list, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.original_name

@@ -9,22 +9,27 @@ from dataclasses import asdict
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from proposals import actions, selectors
-from proposals.models import DecisionItem
+from proposals import actions, importing, selectors
+from proposals.models import DecisionItem, ImportBatch
 from roles.models import Role
 from roles.selectors import units_with_role
 
+from ..negotiation import ErrorsAsJSON
 from ..proposal_serializers import (
     AddItemsSerializer,
     BulkResultSerializer,
     DecisionSerializer,
+    ImportBatchSerializer,
+    ImportUploadSerializer,
     InboxGroupSerializer,
     NewItemsSerializer,
     ProposalCreateSerializer,
@@ -234,3 +239,60 @@ class DecisionList(GenericAPIView):
             Prefetch("items", queryset=DecisionItem.objects.only("decision_id", "nomination_id", "position")))
         page = self.paginate_queryset(decisions)
         return self.get_paginated_response(DecisionSerializer(page, many=True).data)
+
+
+class ProposalImportTemplate(GenericAPIView):
+    content_negotiation_class = ErrorsAsJSON
+
+    @extend_schema(operation_id="proposals_import_template", parameters=[ID],
+                   responses={(200, importing.XLSX): OpenApiResponse(OpenApiTypes.BINARY, description=_(
+                       "Mẫu .xlsx: trang “Danh sách” và trang “Mã hợp lệ” cho các danh sách chọn.")), **READ_ONE},
+                   examples=[OpenApiExample("Mẫu", response_only=True, value="(tệp .xlsx)",
+                                            media_type=importing.XLSX)])
+    def get(self, request, pk: int):
+        """The Excel template of the list for this tờ trình's round (Vietnamese headers, drop-downs of codes)."""
+        proposal = selectors.readable_proposal(request.user, pk)
+        response = HttpResponse(importing.template(proposal), content_type=importing.XLSX)
+        response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-de-nghi.xlsx"'
+        return response
+
+
+BATCH_EXAMPLE = OpenApiExample("Hai lỗi", response_only=True, value={
+    "id": 4, "original_name": "danh-sach.xlsx", "size": 10240, "sha256": "ab" * 32, "rows": 12, "good_rows": 10,
+    "problem_count": 2, "problems": [
+        {"row": 5, "column": "D (Hình thức khen thưởng (mã))", "message": "Hình thức khen thưởng “GK_X” không có."},
+        {"row": 9, "column": "B (Tên cá nhân, tập thể)", "message": "Trùng với dòng 3."}],
+    "uploaded_at": "2026-03-01T08:00:00+07:00", "confirmed_at": None})
+
+
+class ProposalImport(GenericAPIView):
+    serializer_class = ImportUploadSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(operation_id="proposals_import_preview", parameters=[ID],
+                   request={"multipart/form-data": ImportUploadSerializer},
+                   responses={201: ImportBatchSerializer, **WRITE}, examples=[BATCH_EXAMPLE])
+    def post(self, request, pk: int):
+        """Upload a filled template: the answer lists every problem by row and column; nothing is created until
+        the import is confirmed. A file that is not a workbook, too large, or without the template's sheet: 400."""
+        proposal = selectors.readable_proposal(request.user, pk)
+        data = ImportUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        batch = importing.preview_import(actor=request.user, proposal=proposal, upload=data.validated_data["file"])
+        return Response(ImportBatchSerializer(batch).data, status=status.HTTP_201_CREATED)
+
+
+class ProposalImportConfirm(GenericAPIView):
+    serializer_class = ImportBatchSerializer
+
+    @extend_schema(operation_id="proposals_import_confirm", parameters=[
+        ID, OpenApiParameter("batch", int, OpenApiParameter.PATH, description=_("Số lần tải tệp lên."))],
+        request=None, responses={200: ProposalSerializer, **WRITE}, examples=[PROPOSAL_EXAMPLE])
+    def post(self, request, pk: int, batch: int):
+        """Create every row of the previewed workbook in one transaction, checked again: any problem, nothing."""
+        proposal = selectors.readable_proposal(request.user, pk)
+        found = ImportBatch.objects.filter(pk=batch, proposal=proposal).first()
+        if found is None:
+            raise Http404(_("Không tìm thấy tệp nhập."))
+        importing.confirm_import(actor=request.user, proposal=proposal, batch=found)
+        return proposal_response(request, pk)
