@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deadlines.policy import with_days_left
+from proposals.selectors import inbox_by_proposal
 from workflows import actions, selectors
 from workflows.errors import HANDLED
 
@@ -27,7 +28,8 @@ def _context(request, bound: DuplicateResolveForm | None = None) -> dict:
         stage.days_waiting = (today - timezone.localdate(stage.opened_at)).days
     flags = [bound if bound is not None and bound.flag.pk == flag.pk else DuplicateResolveForm(flag=flag)
              for flag in selectors.duplicate_flags(request.user)]
-    return {"form": form, "page": page, "query": query_without_page(request), "flags": flags}
+    return {"form": form, "page": page, "query": query_without_page(request), "flags": flags,
+            "proposal_groups": inbox_by_proposal(request.user)}
 
 
 @login_required
