@@ -32,6 +32,8 @@ class Command(BaseCommand):
                 self.stdout.write("  nominations: already there")
             else:
                 demo.build_nominations(users, units)
+                for build in demo.EXTRA_BUILDERS:
+                    build(users, units)
                 self.stdout.write(f"  nominations: {Nomination.objects.count()} in every state")
         shown = "(from DEMO_PASSWORD)" if os.environ.get("DEMO_PASSWORD") else password
         self.stdout.write(self.style.SUCCESS(f"Demo ready. Accounts: admin, {', '.join(p[0] for p in demo.PEOPLE)}; "
