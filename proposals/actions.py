@@ -244,44 +244,43 @@ def review_items(
     decision: Decision | None = None
     positions: dict[int, int] = {}
     for nomination_id, stage_id, stage in _pins(proposal, items, result):
+        awarding = action == "approve" and stage is not None and _ends_route(stage)
+        next_unit = _next_unit(stage) if action == "approve" and stage is not None and not awarding else None
+        envelope = current = None
         try:
-            with transaction.atomic():
-                if action == "approve":
-                    awarding = stage is not None and _ends_route(stage)
-                    new_decision = None
-                    if awarding and decision is None:
-                        new_decision = _new_decision(actor, stage.org_unit, decision_number, decision_date)
-                    current = decision or new_decision
-                    nomination = engine.approve_nomination(
+            if not awarding and (next_unit is None or next_unit == stage.org_unit_id):
+                # the item stays at this level (or is returned, rejected): the engine's action alone, its own
+                # transaction, nothing of ours to write with it
+                engine_action = {"approve": engine.approve_nomination, "return": engine.return_nomination,
+                                 "reject": engine.reject_nomination}[action]
+                extra = {} if action == "approve" else {"reason": reason, "reason_code": reason_code}
+                engine_action(actor=actor, nomination=nomination_id, stage=stage_id, comment=comment, **extra)
+            else:
+                with transaction.atomic():  # the approval and the item's place in the envelope, together
+                    if awarding:
+                        current = decision or _new_decision(actor, stage.org_unit, decision_number, decision_date)
+                    engine.approve_nomination(
                         actor=actor, nomination=nomination_id, stage=stage_id, comment=comment,
                         decision_number=current.number if awarding else "",
                         decision_date=current.date if awarding else None)
-                    envelope = None
-                    if nomination.status == Status.AWARDED:
+                    if awarding:
                         positions[current.pk] = positions.get(current.pk, 0) + 1
                         DecisionItem.objects.create(decision=current, nomination_id=nomination_id,
                                                     position=positions[current.pk])
-                    elif (next_unit := _open_unit(nomination)) != stage.org_unit_id:
+                    else:
                         envelope = envelopes.get(next_unit) or _new_envelope(actor, proposal, stage, next_unit, number)
                         # an item sent up again after a return from above may already be on it
                         ProposalItem.objects.bulk_create([ProposalItem(
                             proposal=envelope, nomination_id=nomination_id, position=_next_position(envelope, positions),
                         )], ignore_conflicts=True)
-                elif action == "return":
-                    engine.return_nomination(actor=actor, nomination=nomination_id, stage=stage_id, reason=reason,
-                                             reason_code=reason_code, comment=comment)
-                else:
-                    engine.reject_nomination(actor=actor, nomination=nomination_id, stage=stage_id, reason=reason,
-                                             reason_code=reason_code, comment=comment)
         except HANDLED as exc:
             result.refused.append(Refusal(nomination_id, http_status(exc), " ".join(messages_of(exc))))
             continue
         # committed: what the item's transaction created is now the bulk's own
-        if action == "approve":
-            if nomination.status == Status.AWARDED:
-                decision = current
-            elif envelope is not None:
-                envelopes[envelope.addressee_id] = envelope
+        if current is not None:
+            decision = current
+        if envelope is not None:
+            envelopes[envelope.addressee_id] = envelope
         result.done.append(nomination_id)
     _record_envelopes(actor, proposal, result, envelopes, decision)
     return result
@@ -289,6 +288,11 @@ def review_items(
 
 def _ends_route(stage: Stage) -> bool:
     return stage.position == len(stage.nomination.route) - 1
+
+
+def _next_unit(stage: Stage) -> int:
+    """The unit of the route's next stop: where an approval at `stage` sends the item."""
+    return stage.nomination.route[stage.position + 1]["unit"]
 
 
 def _next_position(envelope: Proposal, positions: dict[int, int]) -> int:
