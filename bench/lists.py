@@ -82,7 +82,7 @@ def bulk_approve(world, pool: list, size: int, single_approve: int) -> dict:
         return {"skipped": "no nominations left at a commune's appraisal"}
     User = get_user_model()
     reviewer, _ = User.objects.get_or_create(username="bench-bulk-appraiser")
-    granter = User.objects.get(pk=world.national_inspector)
+    granter, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_superuser": True})
     stage_units = dict(Stage.objects.filter(pk__in=[s for _n, s, _a in items]).values_list("pk", "org_unit_id"))
     for unit in OrgUnit.objects.filter(pk__in=set(stage_units.values())):
         grant_role(actor=granter, user=reviewer, org_unit=unit, role=Role.APPRAISER)
