@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .exceptions import not_found
-from .views import audit, auth, catalog, duplicates, holds, nominations, notifications, personal_data, review
+from .views import audit, auth, catalog, duplicates, holds, nominations, notifications, personal_data, proposals, review
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -40,5 +40,20 @@ urlpatterns = [
     path("notifications/", notifications.NotificationList.as_view(), name="api-notifications"),
     path("notifications/unread-count/", notifications.UnreadCount.as_view(), name="api-notifications-unread"),
     path("notifications/read/", notifications.MarkRead.as_view(), name="api-notifications-read"),
+    path("proposals/", proposals.ProposalListCreate.as_view(), name="api-proposals"),
+    path("proposals/<int:pk>/", proposals.ProposalDetail.as_view(), name="api-proposal"),
+    path("proposals/<int:pk>/items/", proposals.ProposalItems.as_view(), name="api-proposal-items"),
+    path("proposals/<int:pk>/new-items/", proposals.ProposalNewItems.as_view(), name="api-proposal-new-items"),
+    path("proposals/<int:pk>/documents/", proposals.ProposalDocuments.as_view(), name="api-proposal-documents"),
+    path("proposals/<int:pk>/submit/", proposals.ProposalSubmit.as_view(), name="api-proposal-submit"),
+    path("proposals/<int:pk>/review/", proposals.ProposalReview.as_view(), name="api-proposal-review"),
+    path("proposals/<int:pk>/resubmit/", proposals.ProposalResubmit.as_view(), name="api-proposal-resubmit"),
+    path("proposals/<int:pk>/import/template/", proposals.ProposalImportTemplate.as_view(),
+         name="api-proposal-import-template"),
+    path("proposals/<int:pk>/import/", proposals.ProposalImport.as_view(), name="api-proposal-import"),
+    path("proposals/<int:pk>/import/<int:batch>/confirm/", proposals.ProposalImportConfirm.as_view(),
+         name="api-proposal-import-confirm"),
+    path("inbox/proposals/", proposals.ProposalInbox.as_view(), name="api-inbox-proposals"),
+    path("decisions/", proposals.DecisionList.as_view(), name="api-decisions"),
     re_path(r"^.*$", not_found),
 ]

@@ -31,6 +31,10 @@ def table(result: dict) -> str:
     section("SQL statements per action (in its transaction + after commit: e-mail)")
     for name, row in result["statements"].items():
         lines.append(f"{name:<34} {row['statements']:>4}  + {row['after_commit']}")
+    if "lists" in result:
+        section("Tờ trình: Excel import, bulk approval, reads")
+        for part, row in result["lists"].items():
+            lines.append(f"{part}: " + ", ".join(f"{k} {v}" for k, v in row.items()))
     section("Inbox and list latency")
     lines.append(f"{'reader: path':<44} {'p50 ms':>8} {'p95 ms':>8} {'stmts':>6}")
     for name, row in result["latency"].items():

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "workflows",
     "deadlines",
     "notifications",
+    "proposals",
     "api",
     "web",
     "bench",
@@ -275,6 +276,8 @@ SPECTACULAR_SETTINGS = {
         "NomineeKindEnum": "nominations.models.NomineeKind",
         "DocumentKindEnum": "nominations.models.DocumentKind",
         "RoundKindEnum": "nominations.models.Round.Kind",
+        "StatusEnum": "nominations.models.Status",
+        "ProposalStatusEnum": "proposals.models.ProposalStatus",
     },
 }
 

@@ -4,6 +4,7 @@ The world is the one `seed_demo` builds (workflows.demo), so tests and the demo 
 """
 
 import contextlib
+import itertools
 
 import pytest
 from django.conf import settings as django_settings
@@ -13,6 +14,8 @@ from django.test import TransactionTestCase
 from rest_framework.test import APIClient
 
 from audit.db_roles import database_sql
+from nominations.models import Round
+from proposals import actions as proposal_actions
 from workflows import actions, demo
 from workflows.catalog import load_reference_data
 
@@ -225,3 +228,23 @@ def api(users):
 @pytest.fixture
 def anonymous():
     return APIClient()
+
+
+@pytest.fixture
+def school_proposal(draft_factory, users, org_tree):
+    """A factory: school_proposal(["GK_XA", "BK_TINH", …]) drafts one complete item per award at the school, puts
+    them on a new tờ trình and returns it (a draft); submit=True submits it too."""
+    serial = itertools.count()
+
+    def make(awards, submit=False, unit="LC-SAPA-THCS", proposer="unit_head", names=None):
+        proposal = proposal_actions.create_proposal(actor=users[proposer], issuing_unit=org_tree[unit],
+                                                    round=Round.objects.get(code="1315-2026"), title="Đề nghị khen")
+        drafts = [draft_factory(proposer=proposer, unit=unit, award=award,
+                                name=(names or {}).get(i, f"Người {unit} {next(serial)}")) for i, award in enumerate(awards)]
+        proposal_actions.add_items(actor=users[proposer], proposal=proposal, nominations=[d.pk for d in drafts])
+        if submit:
+            proposal_actions.submit_proposal(actor=users[proposer], proposal=proposal, number="12/TTr-THCS")
+        proposal.refresh_from_db()
+        return proposal
+
+    return make

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, inbox, nominations, notifications, units
+from .views import audit, inbox, nominations, notifications, proposals, units
 
 urlpatterns = [
     path("", inbox.inbox, name="home"),
@@ -21,6 +21,15 @@ urlpatterns = [
     path("notifications/", notifications.notification_list, name="notification-list"),
     path("notifications/read/", notifications.notifications_read, name="notifications-read"),
     path("units/suggest/", units.unit_suggest, name="unit-suggest"),
+    path("proposals/", proposals.proposal_list, name="proposal-list"),
+    path("proposals/<int:pk>/", proposals.proposal_detail, name="proposal-detail"),
+    path("proposals/<int:pk>/submit/", proposals.proposal_submit, name="proposal-submit"),
+    path("proposals/<int:pk>/review/", proposals.proposal_review, name="proposal-review"),
+    path("proposals/<int:pk>/resubmit/", proposals.proposal_resubmit, name="proposal-resubmit"),
+    path("proposals/<int:pk>/import/", proposals.import_upload, name="proposal-import"),
+    path("proposals/<int:pk>/import/template/", proposals.import_template, name="proposal-import-template"),
+    path("proposals/<int:pk>/import/<int:batch>/", proposals.import_preview, name="proposal-import-preview"),
+    path("proposals/<int:pk>/import/<int:batch>/confirm/", proposals.import_confirm, name="proposal-import-confirm"),
     path("audit/", audit.audit_events, name="audit-events"),
     path("audit/verify/", audit.audit_verify, name="audit-verify"),
     path("audit/export/", audit.audit_export, name="audit-export"),

@@ -279,3 +279,9 @@ def build_nominations(u, units) -> None:
     n = draft("hanoi_unit_head", "HN-HK-THPT", "BK_TINH", annual, "collective", "Trường THPT Hoàn Kiếm",
               "Mô hình thư viện mở cho cộng đồng.")
     actions.submit_nomination(actor=u["hanoi_unit_head"], nomination=n)
+
+
+# The demo parts of the apps above the engine (proposals/: the tờ trình), which the engine cannot import: each
+# registers a builder(users, units) here when Django starts (its AppConfig.ready), and seed_demo runs them after
+# build_nominations.
+EXTRA_BUILDERS: list = []

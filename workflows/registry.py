@@ -154,6 +154,34 @@ REGISTRY: tuple[Action, ...] = (
         (("duplicate.resolve", _("Đối chiếu hồ sơ trùng thành tích")),),
         requires=("keep", "note"),
     ),
+    # --- the tờ trình (proposals/): the envelope a level sends up, its items reviewed one by one by the actions above --
+    Action(
+        "proposal_create", "proposals.actions.create_proposal", _("Lập tờ trình"),
+        (("proposal.create", _("Lập tờ trình")),),
+        requires=("issuing_unit", "round"), accepts=("title",),
+    ),
+    Action(
+        "proposal_add_items", "proposals.actions.add_items", _("Thêm hồ sơ vào tờ trình"),
+        (("proposal.add_items", _("Thêm hồ sơ vào tờ trình")),),
+        requires=("nominations",),
+    ),
+    Action(
+        "proposal_document", "proposals.actions.attach_proposal_document", _("Đính kèm tài liệu của tờ trình"),
+        (("proposal.document_add", _("Đính kèm tài liệu của tờ trình")),),
+        requires=("kind", "upload"),
+    ),
+    Action(
+        "proposal_submit", "proposals.actions.submit_proposal", _("Trình tờ trình"),
+        (("proposal.submit", _("Trình tờ trình")),),
+        accepts=("number", "date", "comment"),
+    ),
+    Action(
+        "review_items", "proposals.actions.review_items", _("Xét duyệt theo danh sách"),
+        (("proposal.forward", _("Trình tờ trình lên cấp trên")),
+         ("proposal.decide", _("Quyết định khen thưởng theo danh sách"))),
+        requires=("action", "items"),
+        accepts=("comment", "reason", "reason_code", "number", "into", "decision_number", "decision_date"),
+    ),
     # --- written by the system: the deadlines' reminders and escalations, the reorganisation of units ---------------
     Action(
         "remind", "workflows.reminders.run", _("Nhắc hạn xử lý"),

@@ -85,7 +85,7 @@ def test_a_success_before_the_limit_clears_the_failures(client, users):
 def form_urls(in_review, users):
     """Every POST endpoint of the pages, with arguments that resolve (the CSRF check runs before the view)."""
     document = in_review.documents.first()
-    kwargs = {"pk": in_review.pk, "document_id": document.pk, "hold_id": 1, "action": "approve"}
+    kwargs = {"pk": in_review.pk, "document_id": document.pk, "hold_id": 1, "action": "approve", "batch": 1}
     urls = [reverse("login"), reverse("logout"), reverse("set_language"), reverse("admin:login")]
     for pattern in workflow_urls.urlpatterns:
         assert isinstance(pattern, URLPattern)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deadlines.policy import with_days_left
+from proposals.selectors import inbox_by_proposal
 from workflows import actions, selectors
 from workflows.errors import HANDLED
 
@@ -31,7 +32,8 @@ def _context(request, bound: DuplicateResolveForm | None = None) -> dict:
     flags = [bound if bound is not None and bound.flag.pk == flag.pk else DuplicateResolveForm(flag=flag)
              for flag in selectors.duplicate_flags(request.user)]
     return {"form": form, "page": page, "query": query_without_page(request), "flags": flags,
-            "own": selectors.own_dossiers(request.user), "reviews": selectors.reviews_anywhere(request.user)}
+            "own": selectors.own_dossiers(request.user), "reviews": selectors.reviews_anywhere(request.user),
+            "proposal_groups": inbox_by_proposal(request.user)}
 
 
 @login_required

@@ -23,6 +23,9 @@ class Command(BaseCommand):
                             help="rounds the single-process approvals and the floor take turns in (median reported)")
         parser.add_argument("--repeat", type=int, default=30, help="requests per latency measurement")
         parser.add_argument("--processes", type=int, default=4, help="worker processes (PostgreSQL)")
+        parser.add_argument("--import-rows", type=int, default=2000,
+                            help="rows of the tờ trình's Excel import (at most --scale)")
+        parser.add_argument("--bulk", type=int, default=500, help="items of the tờ trình's bulk approval")
         parser.add_argument("--output", type=Path, help="JSON file (default var/bench/bench-<db>-<scale>.json)")
         parser.add_argument("--sqlite-path", type=Path, help="the SQLite file (default var/bench/bench.sqlite3)")
         parser.add_argument("--yes", action="store_true", help="empty a PostgreSQL database not named *bench*")
@@ -44,7 +47,8 @@ class Command(BaseCommand):
             # WhiteNoise warns that a checkout has no collected static root; the bench requests no static file.
             warnings.filterwarnings("ignore", "No directory at", UserWarning)
             result = run(scale=options["scale"], approvals=options["approvals"], rounds=options["rounds"],
-                         repeat=options["repeat"], processes=options["processes"], say=say)
+                         repeat=options["repeat"], processes=options["processes"], say=say,
+                         import_rows=options["import_rows"], bulk=options["bulk"])
         output = options["output"] or default_output(connection.vendor, options["scale"])
         report.write(result, output)
         say(report.table(result))

@@ -37,6 +37,8 @@ class Command(BaseCommand):
                 self.stdout.write("  nominations: already there")
             else:
                 demo.build_nominations(users, units)
+                for build in demo.EXTRA_BUILDERS:
+                    build(users, units)
                 self.stdout.write(f"  nominations: {Nomination.objects.count()} in every state")
             demo.build_council_rules()  # after the nominations, which the demo walks past the province without one
         shown = "(from DEMO_PASSWORD)" if os.environ.get("DEMO_PASSWORD") else password
