@@ -14,6 +14,7 @@ from .serializers import (
     NominationSummarySerializer,
     NomineeRequestSerializer,
     OpenStageSerializer,
+    UploadField,
 )
 
 ID = {"min_value": 1, "max_value": 2**62}
@@ -85,7 +86,7 @@ class NewItemsSerializer(serializers.Serializer):
 
 class ProposalDocumentUploadSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DocumentKind.choices)
-    file = serializers.FileField()
+    file = UploadField(help_text=_("PDF, ảnh JPG/PNG, Word, Excel; dung lượng có giới hạn."))
 
 
 class SubmitSerializer(serializers.Serializer):
@@ -157,7 +158,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 
 class ImportUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text=_("Bảng tính .xlsx theo mẫu tải về."))
+    file = UploadField(help_text=_("Bảng tính .xlsx theo mẫu tải về."))
 
 
 class ImportProblemSerializer(serializers.Serializer):

@@ -15,7 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from proposals import actions, importing, selectors
@@ -23,6 +23,7 @@ from proposals.models import DecisionItem, ImportBatch
 from roles.models import Role
 from roles.selectors import units_with_role
 
+from .. import examples
 from ..negotiation import ErrorsAsJSON
 from ..proposal_serializers import (
     AddItemsSerializer,
@@ -49,6 +50,11 @@ PROPOSAL_EXAMPLE = OpenApiExample("Tờ trình của trường", response_only=T
     "title": "Đề nghị tặng Giấy khen", "number": "12/TTr-THCS", "date": "2026-03-02", "signer": "unit_head",
     "status": "submitted", "created_at": "2026-03-01T08:00:00+07:00", "submitted_at": "2026-03-02T09:00:00+07:00",
     "item_count": 12})
+DETAIL_EXAMPLE = OpenApiExample("Tờ trình đang lập", response_only=True, value={
+    **PROPOSAL_EXAMPLE.value, "status": "draft", "number": "", "date": None, "submitted_at": None, "item_count": 0,
+    "items": [], "documents": []})
+SUBMITTED_EXAMPLE = OpenApiExample("Tờ trình đã trình", response_only=True, value={
+    **PROPOSAL_EXAMPLE.value, "item_count": 0, "items": [], "documents": []})
 RESULT_EXAMPLE = OpenApiExample("48 đồng ý, 2 bị từ chối", response_only=True, value={
     "action": "approve", "done": [101, 102], "forwarded_in": [9], "decision": None,
     "refused": [{"nomination": 103, "status": 409, "message": "Bước xét duyệt này đã được xử lý hoặc không còn mở; "
@@ -83,7 +89,8 @@ class ProposalListCreate(GenericAPIView):
     @extend_schema(operation_id="proposals_create", request=ProposalCreateSerializer,
                    responses={201: ProposalSerializer, **WRITE},
                    examples=[OpenApiExample("Lập tờ trình", request_only=True, value={
-                       "issuing_unit": "LC-SAPA-THCS", "round": "1315-2026", "title": "Đề nghị tặng Giấy khen"})])
+                       "issuing_unit": "LC-SAPA-THCS", "round": "1315-2026", "title": "Đề nghị tặng Giấy khen"}),
+                             DETAIL_EXAMPLE])
     def post(self, request):
         """Draft a tờ trình of my unit (its proposer)."""
         if not units_with_role(request.user, Role.PROPOSER).exists():
@@ -98,7 +105,7 @@ class ProposalDetail(GenericAPIView):
     serializer_class = ProposalSerializer
 
     @extend_schema(operation_id="proposals_retrieve", parameters=[ID], responses={200: ProposalSerializer, **READ_ONE},
-                   examples=[PROPOSAL_EXAMPLE])
+                   examples=[SUBMITTED_EXAMPLE])
     def get(self, request, pk: int):
         """The tờ trình with its items (each with its open stage and what it still lacks) and its documents."""
         return proposal_response(request, pk)
@@ -109,7 +116,8 @@ class ProposalItems(GenericAPIView):
 
     @extend_schema(operation_id="proposals_items_add", parameters=[ID], request=AddItemsSerializer,
                    responses={200: ProposalSerializer, **WRITE},
-                   examples=[OpenApiExample("Thêm hồ sơ nháp", request_only=True, value={"nominations": [41, 42]})])
+                   examples=[OpenApiExample("Thêm hồ sơ nháp", request_only=True, value={"nominations": [41, 42]}),
+                             DETAIL_EXAMPLE])
     def post(self, request, pk: int):
         """Put drafts (or returned nominations) of the issuing unit, same round, on the list while it is drafted."""
         proposal = selectors.readable_proposal(request.user, pk)
@@ -128,7 +136,7 @@ class ProposalNewItems(GenericAPIView):
                        {"award": "GK_XA", "nominee": {"kind": "individual", "name": "Nguyễn Thị Lan"},
                         "achievement": "Giáo viên tích cực", "criteria": [{"code": "CN1", "met": True, "note": "…"}]},
                        {"award": "GK_XA", "nominee": {"kind": "collective", "name": "Tổ Toán"},
-                        "achievement": "Tập thể học tập"}]})])
+                        "achievement": "Tập thể học tập"}]}), DETAIL_EXAMPLE])
     def post(self, request, pk: int):
         """Draft one nomination per item and put them all on the list, in one transaction (one refused: none)."""
         proposal = selectors.readable_proposal(request.user, pk)
@@ -140,12 +148,13 @@ class ProposalNewItems(GenericAPIView):
 
 class ProposalDocuments(GenericAPIView):
     serializer_class = ProposalDocumentUploadSerializer
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]
 
     @extend_schema(operation_id="proposals_documents_create", parameters=[ID],
                    request={"multipart/form-data": ProposalDocumentUploadSerializer},
                    responses={201: ProposalDocumentSerializer, **WRITE},
-                   examples=[OpenApiExample("Biên bản", response_only=True, value={
+                   examples=[examples.upload({"kind": "bien_ban_hoi_dong", "file": "(the file: bien-ban.pdf)"}),
+                             OpenApiExample("Biên bản", response_only=True, value={
                        "id": 5, "kind": "bien_ban_hoi_dong", "original_name": "bien-ban.pdf",
                        "content_type": "application/pdf", "size": 20480, "sha256": "ab" * 32,
                        "uploaded_by": "unit_head", "uploaded_at": "2026-03-01T08:00:00+07:00"})])
@@ -165,7 +174,8 @@ class ProposalSubmit(GenericAPIView):
     @extend_schema(operation_id="proposals_submit", parameters=[ID], request=SubmitSerializer,
                    responses={200: ProposalSerializer, **WRITE},
                    examples=[OpenApiExample("Trình", request_only=True, value={"number": "12/TTr-THCS",
-                                                                              "date": "2026-03-02"})])
+                                                                              "date": "2026-03-02"}),
+                             SUBMITTED_EXAMPLE])
     def post(self, request, pk: int):
         """Submit the tờ trình and all its items, all or nothing: an item refused names itself (400), a tờ trình
         already submitted is 409."""
@@ -218,8 +228,8 @@ class ProposalInbox(GenericAPIView):
     pagination_class = None
 
     @extend_schema(operation_id="inbox_proposals", responses={200: InboxGroupSerializer(many=True), **READ},
-                   examples=[OpenApiExample("Một tờ trình", response_only=True, value=[{
-                       "proposal": PROPOSAL_EXAMPLE.value, "count": 12, "oldest_due": "2026-03-30T17:00:00+07:00"}])])
+                   examples=[OpenApiExample("Một tờ trình", response_only=True, value={
+                       "proposal": PROPOSAL_EXAMPLE.value, "count": 12, "oldest_due": "2026-03-30T17:00:00+07:00"})])
     def get(self, request):
         """My inbox grouped by the tờ trình that brought the items: the count waiting for me, the oldest deadline."""
         return Response(InboxGroupSerializer(selectors.inbox_by_proposal(request.user), many=True).data)
@@ -267,11 +277,12 @@ BATCH_EXAMPLE = OpenApiExample("Hai lỗi", response_only=True, value={
 
 class ProposalImport(GenericAPIView):
     serializer_class = ImportUploadSerializer
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]
 
     @extend_schema(operation_id="proposals_import_preview", parameters=[ID],
                    request={"multipart/form-data": ImportUploadSerializer},
-                   responses={201: ImportBatchSerializer, **WRITE}, examples=[BATCH_EXAMPLE])
+                   responses={201: ImportBatchSerializer, **WRITE},
+                   examples=[examples.upload({"file": "(the file: danh-sach.xlsx)"}), BATCH_EXAMPLE])
     def post(self, request, pk: int):
         """Upload a filled template: the answer lists every problem by row and column; nothing is created until
         the import is confirmed. A file that is not a workbook, too large, or without the template's sheet: 400."""
@@ -287,7 +298,7 @@ class ProposalImportConfirm(GenericAPIView):
 
     @extend_schema(operation_id="proposals_import_confirm", parameters=[
         ID, OpenApiParameter("batch", int, OpenApiParameter.PATH, description=_("Số lần tải tệp lên."))],
-        request=None, responses={200: ProposalSerializer, **WRITE}, examples=[PROPOSAL_EXAMPLE])
+        request=None, responses={200: ProposalSerializer, **WRITE}, examples=[DETAIL_EXAMPLE])
     def post(self, request, pk: int, batch: int):
         """Create every row of the previewed workbook in one transaction, checked again: any problem, nothing."""
         proposal = selectors.readable_proposal(request.user, pk)
