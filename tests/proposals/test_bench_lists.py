@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.db_owner  # the bench loads its data as the owner does (it resets sequences and vacuums)
 def test_the_bench_measures_the_import_and_the_bulk_approval(tmp_path):
     output = tmp_path / "bench.json"
     call_command("bench", scale=600, approvals=2, repeat=1, rounds=1, processes=1, in_place=True, import_rows=40,
