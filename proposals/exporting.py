@@ -28,7 +28,7 @@ from .models import Proposal
 
 MAX_ROWS = 50_000  # a list longer than this is to be filtered first: the message says so
 DATE_FORMAT = "dd/mm/yyyy"
-CHUNK = 2000
+CHUNK = 500  # rows fetched at a time: what bounds the memory (measured in docs/proposals.md)
 
 
 
