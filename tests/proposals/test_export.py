@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from nominations.models import Nomination
 from proposals import exporting, importing
+from workflows import selectors
 
 from .test_import import HEADERS, preview, row, workbook
 
@@ -74,7 +75,6 @@ def test_the_items_export_reads_in_two_statements_whatever_the_number_of_items(i
 @pytest.mark.parametrize("count", [1, 25])
 def test_the_nomination_list_export_reads_in_one_statement_with_dates_as_excel_dates(
         imported, users, count, django_assert_num_queries):
-    from workflows import selectors
     imported([row(f"Người {i}") for i in range(count)])
     nominations = selectors.nomination_list(users["unit_head"])
     with django_assert_num_queries(1):
@@ -88,11 +88,29 @@ def test_the_nomination_list_export_reads_in_one_statement_with_dates_as_excel_d
 def test_a_list_over_the_cap_is_refused_with_a_message(imported, users, monkeypatch):
     from django.core.exceptions import ValidationError
 
-    from workflows import selectors
     imported([row("A"), row("B")])
     monkeypatch.setattr(exporting, "MAX_ROWS", 1)
     with pytest.raises(ValidationError, match="hơn 1 dòng; hãy lọc bớt"):
         exporting.nominations_export(selectors.nomination_list(users["unit_head"]))
+
+
+@pytest.mark.postgres
+def test_a_refused_export_leaves_no_cursor_open(imported, users, monkeypatch):
+    """Left to the garbage collector, the export's server-side cursor was closed in the next transaction, and broke
+    it."""
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+
+    imported([row("A"), row("B")])
+    monkeypatch.setattr(exporting, "MAX_ROWS", 1)
+    proposal = imported([row("C"), row("D")])
+    for export in (lambda: exporting.nominations_export(selectors.nomination_list(users["unit_head"])),
+                   lambda: exporting.items_export(proposal)):
+        with pytest.raises(ValidationError):
+            export()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_cursors")
+            assert cursor.fetchone() == (0,)
 
 
 def test_the_api_exports_scoped_like_the_list(api, imported):
@@ -121,7 +139,6 @@ def test_the_api_nomination_export_carries_the_filters_search_included(api, impo
 @pytest.mark.parametrize("count", [1, 6])
 def test_the_inbox_export_carries_filters_and_reads_in_constant_statements(api, school_proposal, count, users,
                                                                           django_assert_num_queries):
-    from workflows import selectors
     school_proposal(["GK_XA"] * count, submit=True)
     stages = selectors.inbox(users["commune_staff"])
     with django_assert_num_queries(1):
