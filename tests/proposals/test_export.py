@@ -171,3 +171,12 @@ def test_the_inbox_page_links_to_its_export_with_its_filters(login, school_propo
     assert 'href="/inbox/export/?award=GK_XA"' in page.get("/", {"award": "GK_XA"}).content.decode()
     response = page.get("/inbox/export/", {"award": "GK_XA"})
     assert response.status_code == 200 and len(rows_of(body(response))[1]) == 2
+
+
+def test_a_page_export_over_the_cap_goes_back_to_its_list_with_the_message(login, imported, monkeypatch):
+    imported([row("Lò Thị Hoa"), row("Giàng A Pó")])
+    monkeypatch.setattr(exporting, "MAX_ROWS", 1)
+    page = login("unit_head")
+    response = page.get("/nominations/export/", {"status": "draft"}, follow=True)
+    assert response.redirect_chain == [("/nominations/", 302)]
+    assert "Danh sách có hơn 1 dòng; hãy lọc bớt rồi xuất lại." in response.content.decode()
