@@ -4,7 +4,19 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .exceptions import not_found
-from .views import audit, auth, catalog, duplicates, holds, nominations, notifications, personal_data, proposals, review
+from .views import (
+    audit,
+    auth,
+    catalog,
+    duplicates,
+    exports,
+    holds,
+    nominations,
+    notifications,
+    personal_data,
+    proposals,
+    review,
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -20,6 +32,7 @@ urlpatterns = [
     path("rounds/", catalog.RoundList.as_view(), name="api-rounds"),
     path("movements/", catalog.MovementList.as_view(), name="api-movements"),
     path("nominations/", nominations.NominationListCreate.as_view(), name="api-nominations"),
+    path("nominations/export/", exports.NominationsExport.as_view(), name="api-nominations-export"),
     path("nominations/<int:pk>/", nominations.NominationDetail.as_view(), name="api-nomination"),
     path("nominations/<int:pk>/documents/", nominations.DocumentListCreate.as_view(), name="api-documents"),
     path("nominations/<int:pk>/documents/<int:document_id>/file/", nominations.DocumentFile.as_view(),
@@ -32,6 +45,7 @@ urlpatterns = [
     path("nominations/<int:pk>/holds/<int:hold_id>/clear/", holds.HoldClear.as_view(), name="api-hold-clear"),
     path("nominations/<int:pk>/personal-data/", personal_data.PersonalDataView.as_view(), name="api-personal-data"),
     path("inbox/", review.InboxView.as_view(), name="api-inbox"),
+    path("inbox/export/", exports.InboxExport.as_view(), name="api-inbox-export"),
     path("duplicates/", duplicates.DuplicateList.as_view(), name="api-duplicates"),
     path("duplicates/<int:pk>/resolve/", duplicates.DuplicateResolve.as_view(), name="api-duplicate-resolve"),
     path("audit/events/", audit.AuditEvents.as_view(), name="api-audit-events"),
@@ -48,6 +62,7 @@ urlpatterns = [
     path("proposals/<int:pk>/submit/", proposals.ProposalSubmit.as_view(), name="api-proposal-submit"),
     path("proposals/<int:pk>/review/", proposals.ProposalReview.as_view(), name="api-proposal-review"),
     path("proposals/<int:pk>/resubmit/", proposals.ProposalResubmit.as_view(), name="api-proposal-resubmit"),
+    path("proposals/<int:pk>/export/", exports.ProposalItemsExport.as_view(), name="api-proposal-export"),
     path("proposals/<int:pk>/import/template/", proposals.ProposalImportTemplate.as_view(),
          name="api-proposal-import-template"),
     path("proposals/<int:pk>/import/", proposals.ProposalImport.as_view(), name="api-proposal-import"),

@@ -4,8 +4,10 @@ from .views import audit, inbox, nominations, notifications, proposals, units
 
 urlpatterns = [
     path("", inbox.inbox, name="home"),
+    path("inbox/export/", inbox.inbox_export, name="inbox-export"),
     path("duplicates/<int:pk>/resolve/", inbox.duplicate_resolve, name="duplicate-resolve"),
     path("nominations/", nominations.nomination_list, name="nomination-list"),
+    path("nominations/export/", nominations.nomination_export, name="nomination-export"),
     path("nominations/new/", nominations.nomination_create, name="nomination-create"),
     path("nominations/<int:pk>/", nominations.nomination_detail, name="nomination-detail"),
     path("nominations/<int:pk>/edit/", nominations.nomination_edit, name="nomination-edit"),
@@ -26,6 +28,7 @@ urlpatterns = [
     path("proposals/<int:pk>/submit/", proposals.proposal_submit, name="proposal-submit"),
     path("proposals/<int:pk>/review/", proposals.proposal_review, name="proposal-review"),
     path("proposals/<int:pk>/resubmit/", proposals.proposal_resubmit, name="proposal-resubmit"),
+    path("proposals/<int:pk>/export/", proposals.items_export, name="proposal-export"),
     path("proposals/<int:pk>/import/", proposals.import_upload, name="proposal-import"),
     path("proposals/<int:pk>/import/template/", proposals.import_template, name="proposal-import-template"),
     path("proposals/<int:pk>/import/<int:batch>/", proposals.import_preview, name="proposal-import-preview"),

@@ -3,12 +3,14 @@ first (with the reason when a return sent one back to my level), and the duplica
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from deadlines.policy import with_days_left
+from proposals import exporting
 from proposals.selectors import inbox_by_proposal
 from workflows import actions, selectors
 from workflows.errors import HANDLED
@@ -17,11 +19,15 @@ from ..forms import DuplicateResolveForm, InboxFilterForm
 from .common import paginate, query_without_page, refused
 
 
+def _stages(request, form: InboxFilterForm):
+    """The inbox with the form's filters (ignored when they do not validate, as the page shows it)."""
+    stages = selectors.inbox(request.user)
+    return selectors.filter_inbox(stages, **form.cleaned_data) if form.is_valid() else stages
+
+
 def _context(request, bound: DuplicateResolveForm | None = None) -> dict:
     form = InboxFilterForm(request.GET or None)
-    stages = selectors.inbox(request.user)
-    if form.is_valid():
-        stages = selectors.filter_inbox(stages, **form.cleaned_data)
+    stages = _stages(request, form)
     page = paginate(request, stages)
     today = timezone.localdate()
     page.object_list = with_days_left(page.object_list, today)
@@ -39,6 +45,17 @@ def _context(request, bound: DuplicateResolveForm | None = None) -> dict:
 @login_required
 def inbox(request):
     return render(request, "workflows/inbox.html", _context(request))
+
+
+@login_required
+def inbox_export(request):
+    """The inbox with its current filters as an .xlsx."""
+    try:
+        handle = exporting.inbox_export(_stages(request, InboxFilterForm(request.GET or None)))
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("home")
+    return exporting.response(handle, "hop-viec.xlsx")
 
 
 @login_required

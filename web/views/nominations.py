@@ -3,7 +3,7 @@ upload and download, and the review actions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from deadlines.policy import with_days_left
 from nominations import personal_data, rules
 from nominations.holds import may_hold
 from nominations.models import DocumentKind, Nomination
+from proposals import exporting
 from roles.models import Role
 from roles.selectors import units_with_role
 from workflows import actions, labels, registry, routing, selectors
@@ -37,18 +38,34 @@ def _visible(request, pk: int) -> Nomination:
     return selectors.readable_nomination(request.user, pk)
 
 
-@login_required
-def nomination_list(request):
-    form = NominationFilterForm(request.GET or None)
+def _filtered(request, form: NominationFilterForm):
+    """The reader's nominations with the form's filters (ignored when they do not validate, as the list shows it)."""
     nominations = selectors.nomination_list(request.user)
     if form.is_valid():
         data = form.cleaned_data
         nominations = selectors.filter_nominations(nominations, status=data["status"], award=data["award"],
                                                    round=data["round"], unit=data["unit"], q=data["q"],
                                                    reader=request.user)
-    page = paginate(request, selectors.IdsFirst(nominations))
+    return nominations
+
+
+@login_required
+def nomination_list(request):
+    form = NominationFilterForm(request.GET or None)
+    page = paginate(request, selectors.IdsFirst(_filtered(request, form)))
     return render(request, "workflows/nomination_list.html",
                   {"form": form, "page": page, "query": query_without_page(request)})
+
+
+@login_required
+def nomination_export(request):
+    """The list with its current filters (search included) as an .xlsx."""
+    try:
+        handle = exporting.nominations_export(_filtered(request, NominationFilterForm(request.GET or None)))
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("nomination-list")
+    return exporting.response(handle, "ho-so.xlsx")
 
 
 def _council_context(request, nomination: Nomination, stage, form=None) -> dict:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nominations.models import Status
-from proposals import actions, importing, selectors
+from proposals import actions, exporting, importing, selectors
 from proposals.models import ImportBatch, ProposalStatus
 from roles.models import Role
 from roles.selectors import holds_role_at, units_with_role
@@ -123,6 +123,13 @@ def import_template(request, pk: int):
     response = HttpResponse(importing.template(proposal), content_type=importing.XLSX)
     response["Content-Disposition"] = 'attachment; filename="mau-danh-sach-de-nghi.xlsx"'
     return response
+
+
+@login_required
+def items_export(request, pk: int):
+    """The items as an .xlsx with the import template's columns (re-importable, comparable)."""
+    proposal = selectors.readable_proposal(request.user, pk)
+    return exporting.response(exporting.items_export(proposal), f"to-trinh-{proposal.pk}.xlsx")
 
 
 @login_required
