@@ -105,7 +105,8 @@ def pages(journey) -> list[tuple[str | None, str]]:
         ("inspector", "/audit/"), ("inspector", f"/nominations/{a}/"),
         ("admin", "/admin/"), ("admin", "/admin/nominations/nomination/"),
         ("admin", f"/admin/nominations/nomination/{a}/change/"),
-        ("admin", "/admin/roles/orgunit/"), ("admin", "/admin/roles/orgunit/import/"), ("admin", "/admin/roles/roleassignment/add/"),
+        ("admin", "/admin/roles/orgunit/"), ("admin", "/admin/roles/orgunit/import/"),
+        ("admin", "/admin/roles/roleassignment/add/"),
         ("admin", "/admin/axes/accessattempt/"),
     ]
 
