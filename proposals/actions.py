@@ -123,8 +123,8 @@ def create_items(*, actor, proposal: Proposal | int, rows) -> list[int]:
         proposal = _lock(proposal)
         require_draft(proposal)
         _require_proposer(actor, proposal.issuing_unit)
-        created = [engine.create_nomination(actor=actor, round=proposal.round, submitting_unit=proposal.issuing_unit,
-                                            **row).pk for row in rows]
+        created = engine.create_nominations(actor=actor, round=proposal.round, submitting_unit=proposal.issuing_unit,
+                                            rows=rows)
         _append(proposal, created)
         _record("proposal.add_items", actor, proposal, proposal.issuing_unit, nominations=created)
     return created
