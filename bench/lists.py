@@ -73,7 +73,8 @@ def imports(world, rows: int) -> dict:
     done = time.perf_counter()
     out.update({"rows": rows, "created": created, "problems": batch.problem_count,
                 "preview_seconds": round(previewed - started, 2), "confirm_seconds": round(done - previewed, 2),
-                "seconds": round(done - started, 2), "statements": statements, "statements_per_row": round(statements / max(created, 1), 2)})
+                "seconds": round(done - started, 2), "statements": statements,
+                "statements_per_row": round(statements / max(created, 1), 2)})
     return out
 
 

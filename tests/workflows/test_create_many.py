@@ -38,8 +38,9 @@ def rows(count=6, start=0):
 
 def snapshot(since_event: int) -> dict:
     """What was written, without the ids the database chose."""
+    created = Event.objects.filter(seq__gt=since_event, action="nomination.create").values_list("object_id", flat=True)
     nominations = list(Nomination.objects.order_by("pk").select_related("nominee", "award").filter(
-        pk__in=Event.objects.filter(seq__gt=since_event, action="nomination.create").values("object_id")))
+        pk__in=[int(pk) for pk in created]))
     person = {n.nominee_id: (n.nominee.kind, n.nominee.name, n.nominee.identity_number, n.nominee.unit_id)
               for n in nominations}
     events = list(Event.objects.filter(seq__gt=since_event).order_by("seq"))
