@@ -40,11 +40,34 @@ def record(
     Appends are serialized (an advisory lock on PostgreSQL, the IMMEDIATE write lock on SQLite), so seq is
     gapless and in commit order, and the chain never forks. Two statements: lock and read the head, insert.
     """
+    return record_many([event(action=action, actor=actor, on_behalf_of=on_behalf_of, obj=obj, org_unit=org_unit,
+                              from_status=from_status, to_status=to_status, comment=comment, data=data)])[0]
+
+
+def record_many(events: list[Event]) -> list[Event]:
+    """Append several events, in their order, inside the caller's transaction: what as many record() calls would
+    append (each its own seq, time and link), in two statements however many they are (one head read under the
+    append lock, one insert). `events`: unsaved, built by event()."""
     using = router.db_for_write(Event)
     connection = connections[using]
     if not connection.in_atomic_block:
         raise NotInTransaction("audit.services.record() must be called inside transaction.atomic().")
-    event = Event(
+    if not events:
+        return events
+    seq, prev_hash = _next_link(connection)
+    for one in events:
+        one.seq, one.prev_hash = seq, prev_hash
+        one.at = timezone.now()
+        one.hash = event_hash(one.chain_fields())
+        seq, prev_hash = seq + 1, one.hash
+    Event.objects.using(using).bulk_create(events)
+    return events
+
+
+def event(*, action: str, actor=None, on_behalf_of=None, obj=None, org_unit=None, from_status: str = "",
+          to_status: str = "", comment: str = "", data: dict | None = None) -> Event:
+    """An unsaved event for record_many(), from record()'s arguments."""
+    return Event(
         action=action,
         actor=actor,
         actor_name=actor.get_username() if actor is not None else "",
@@ -59,11 +82,6 @@ def record(
         comment=comment,
         data=normalise_data(data),
     )
-    event.seq, event.prev_hash = _next_link(connection)
-    event.at = timezone.now()
-    event.hash = event_hash(event.chain_fields())
-    event.save(using=using)
-    return event
 
 
 def normalise_data(data: dict | None) -> dict:

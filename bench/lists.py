@@ -52,15 +52,19 @@ def _draft(proposer, unit) -> Proposal:
 
 
 def imports(world, rows: int) -> dict:
-    """Preview and confirm of a workbook of `rows` rows, timed; the preview's Python memory at a tenth of the rows
-    and at all of them (read-only streaming: it should not grow with the rows)."""
+    """Preview and confirm of a workbook of `rows` rows, timed; the preview's and the confirmation's Python memory
+    at a tenth of the rows and at all of them (read-only streaming, created in batches: it should not grow with the
+    rows)."""
     User = get_user_model()
     proposer, unit = User.objects.get(pk=world.proposer), OrgUnit.objects.get(pk=world.proposer_unit)
     out = {}
     for share, first in ((rows // 10, 10_000_000), (rows, 20_000_000)):
-        _batch, peak = traced(importing.preview_import, actor=proposer, proposal=_draft(proposer, unit),
-                              upload=_workbook(share, first))
+        proposal = _draft(proposer, unit)
+        batch, peak = traced(importing.preview_import, actor=proposer, proposal=proposal,
+                             upload=_workbook(share, first))
         out[f"preview {share} rows: tracemalloc peak MiB"] = peak
+        _created, peak = traced(importing.confirm_import, actor=proposer, proposal=proposal, batch=batch)
+        out[f"confirm {share} rows: tracemalloc peak MiB"] = peak
     proposal, upload = _draft(proposer, unit), _workbook(rows, 30_000_000)
     started = time.perf_counter()
     batch = importing.preview_import(actor=proposer, proposal=proposal, upload=upload)
@@ -69,7 +73,8 @@ def imports(world, rows: int) -> dict:
     done = time.perf_counter()
     out.update({"rows": rows, "created": created, "problems": batch.problem_count,
                 "preview_seconds": round(previewed - started, 2), "confirm_seconds": round(done - previewed, 2),
-                "seconds": round(done - started, 2), "statements_per_row": round(statements / max(created, 1), 1)})
+                "seconds": round(done - started, 2), "statements": statements,
+                "statements_per_row": round(statements / max(created, 1), 2)})
     return out
 
 

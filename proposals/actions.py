@@ -28,6 +28,7 @@ from workflows.models import Stage
 from .models import Decision, DecisionItem, Proposal, ProposalDocument, ProposalItem, ProposalStatus
 
 BULK_ACTIONS = ("approve", "return", "reject")
+APPEND_BATCH = 500
 security_log = logging.getLogger("security")
 
 
@@ -90,8 +91,10 @@ def create_proposal(*, actor, issuing_unit: OrgUnit, round: Round, title: str = 
 def _append(proposal: Proposal, nominations: list[int]) -> None:
     """Add items at the end of the list (the proposal is locked by the caller)."""
     last = proposal.items.order_by("-position").values_list("position", flat=True).first() or 0
-    ProposalItem.objects.bulk_create([ProposalItem(proposal=proposal, nomination_id=pk, position=last + i)
-                                      for i, pk in enumerate(nominations, start=1)])
+    for start in range(0, len(nominations), APPEND_BATCH):  # a slice at a time: memory flat in the list's length
+        ProposalItem.objects.bulk_create([
+            ProposalItem(proposal=proposal, nomination_id=pk, position=last + i)
+            for i, pk in enumerate(nominations[start:start + APPEND_BATCH], start=start + 1)])
 
 
 def add_items(*, actor, proposal: Proposal | int, nominations: list[int]) -> Proposal:
@@ -123,8 +126,8 @@ def create_items(*, actor, proposal: Proposal | int, rows) -> list[int]:
         proposal = _lock(proposal)
         require_draft(proposal)
         _require_proposer(actor, proposal.issuing_unit)
-        created = [engine.create_nomination(actor=actor, round=proposal.round, submitting_unit=proposal.issuing_unit,
-                                            **row).pk for row in rows]
+        created = engine.create_nominations(actor=actor, round=proposal.round, submitting_unit=proposal.issuing_unit,
+                                            rows=rows)
         _append(proposal, created)
         _record("proposal.add_items", actor, proposal, proposal.issuing_unit, nominations=created)
     return created

@@ -92,6 +92,7 @@ REGISTRY: tuple[Action, ...] = (
         verb=_("rút"), transition="withdraw", dispatch=True, accepts=("comment", "reason"),
     ),
     # --- the other audited writes, each with a page or an endpoint of its own ---------------------------------------
+    # create_nominations (the tờ trình's Excel import) is this action for many rows: the same code and events.
     Action(
         "create", "workflows.actions.dossier.create_nomination", _("Lập hồ sơ"),
         (("nomination.create", _("Lập hồ sơ")),),

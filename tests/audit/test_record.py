@@ -9,7 +9,7 @@ from django.db import transaction
 
 from audit.chain import verify_chain
 from audit.models import Event
-from audit.services import record
+from audit.services import event, record, record_many
 from audit.verify_export import GENESIS_HASH, event_hash
 
 
@@ -138,3 +138,27 @@ def test_an_event_without_actor_object_or_unit_has_blank_fields(db):
         "",
         "",
     )
+
+
+def test_record_many_appends_what_as_many_records_would_in_two_statements(six_events, clerk, sapa,
+                                                                          django_assert_num_queries):
+    # given a log with events, and three events to append at once
+    group = Group.objects.create(name="Tổ nhập danh sách")
+    fields = [{"action": "nomination.create", "actor": clerk, "obj": group, "org_unit": sapa, "to_status": "draft",
+               "data": {"row": n, "on": datetime.date(2026, 12, 5)}} for n in range(3)]
+
+    # when they are appended together (lock and read the head, one INSERT)
+    with transaction.atomic(), django_assert_num_queries(2):
+        appended = record_many([event(**f) for f in fields])
+
+    # then they follow the head in order, each chained to the one before, as record() would have written them
+    stored = list(Event.objects.filter(seq__gt=6))
+    assert [e.seq for e in stored] == [7, 8, 9] == [e.seq for e in appended]
+    assert stored[0].prev_hash == six_events[-1].hash
+    assert [e.prev_hash for e in stored[1:]] == [e.hash for e in stored[:-1]]
+    assert all(e.hash == event_hash(e.chain_fields()) for e in stored)
+    assert [(e.action, e.actor_name, e.object_id, e.org_path, e.to_status, e.data) for e in stored] == [
+        ("nomination.create", "can.bo.tdkt", str(group.pk), "/CP/LAOCAI/LC-SAPA/", "draft",
+         {"row": n, "on": "2026-12-05"}) for n in range(3)]
+    assert verify_chain().ok
+

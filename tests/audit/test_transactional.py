@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 
 from audit import chain
 from audit.models import Event
-from audit.services import NotInTransaction, record
+from audit.services import NotInTransaction, event, record, record_many
 from tests.conftest import append_only_triggers_lifted
 
 
@@ -21,6 +21,8 @@ def test_record_outside_a_transaction_is_refused():
     # when an event is recorded, then it is refused and nothing is written
     with pytest.raises(NotInTransaction):
         record(action="nomination.submit")
+    with pytest.raises(NotInTransaction):
+        record_many([event(action="nomination.create"), event(action="nomination.create")])
     assert not Event.objects.exists()
 
 

@@ -16,6 +16,7 @@ def test_the_bench_measures_the_import_and_the_bulk_approval(tmp_path):
     lists = json.loads(output.read_text())["lists"]
     imported, bulk = lists["import"], lists["bulk approve"]
     assert imported["rows"] == imported["created"] == 40 and imported["problems"] == 0
+    assert imported["statements_per_row"] < 1  # created in batches: a few statements a batch, not a dozen a row
     assert bulk["items"] == bulk["done"] == 8 and bulk["refused"] == 0
     assert bulk["statements_per_item"] <= bulk["single approve statements"]
     assert bulk["tờ trình page reads, 1 item"] == bulk["tờ trình page reads, 8 items"]

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import record
+from audit.services import event, record, record_many
 from nominations import rules
 from nominations.documents import inspect_upload, safe_display_name
 from nominations.models import (
@@ -21,7 +21,8 @@ from nominations.models import (
     Status,
     subject_group,
 )
-from nominations.services import resolve_nominee
+from nominations.search import nomination_text
+from nominations.services import Nominees
 from roles.models import OrgUnit, Role
 from roles.selectors import holds_role_at
 
@@ -52,10 +53,7 @@ def _valid_path(path: str) -> str:
     return path
 
 
-def _write_answers(nomination: Nomination, answers: list[dict]) -> list[str]:
-    """Create or change the criterion answers given as [{code, met, note}]. Returns the codes written."""
-    group = subject_group(nomination.nominee.kind, nomination.nominee.unit.level)
-    criteria = {c.code: c for c in Criterion.objects.filter(movement_id=nomination.round.movement_id, group=group)}
+def _check_answers(criteria: dict[str, Criterion], answers: list[dict]) -> None:
     unknown = [str(a.get("code")) for a in answers if a.get("code") not in criteria]
     if unknown:
         raise ValidationError(
@@ -69,6 +67,13 @@ def _write_answers(nomination: Nomination, answers: list[dict]) -> list[str]:
     if repeated:  # two answers to one criterion would both be inserted (a unique constraint's 500) or overwrite
         raise ValidationError({"criteria": _("Mỗi tiêu chí chỉ được trả lời một lần; tiêu chí bị lặp: %(codes)s.")
                                % {"codes": ", ".join(repeated)}})
+
+
+def _write_answers(nomination: Nomination, answers: list[dict]) -> list[str]:
+    """Create or change the criterion answers given as [{code, met, note}]. Returns the codes written."""
+    group = subject_group(nomination.nominee.kind, nomination.nominee.unit.level)
+    criteria = {c.code: c for c in Criterion.objects.filter(movement_id=nomination.round.movement_id, group=group)}
+    _check_answers(criteria, answers)
     existing = {a.criterion_id: a for a in nomination.answers.filter(criterion__in=criteria.values())}
     to_create, to_update = [], []
     for answer in answers:
@@ -85,38 +90,126 @@ def _write_answers(nomination: Nomination, answers: list[dict]) -> list[str]:
     return [a["code"] for a in answers]
 
 
+CREATE_BATCH = 500  # rows created per batch by create_nominations: memory stays flat in the number of rows
+
+
 def create_nomination(
     *, actor, round: Round, award: AwardType, submitting_unit: OrgUnit, nominee: dict, achievement: str,
     criteria: list[dict] | None = None, path: str = BkTtgPath.MOVEMENT,
 ) -> Nomination:
     """`path`: for a BK_TTG, the path declared (G6): movement (default), merit or exceptional."""
     with transaction.atomic():
+        row = {"award": award, "nominee": nominee, "achievement": achievement, "criteria": criteria, "path": path}
+        return _Creation(actor, round, submitting_unit).create([row])[0]
+
+
+def create_nominations(*, actor, round: Round, submitting_unit: OrgUnit, rows) -> list[int]:
+    """create_nomination for each row ({award, nominee, achievement, criteria, path}; any iterable, read once), all
+    in one transaction: the same guards row by row, in the same order, and the same rows and audit events, written
+    in batches (a few statements a batch, not a dozen a row). The first row refused refuses them all, with the
+    error create_nomination would have raised. Returns the new nominations' ids."""
+    with transaction.atomic():
+        creation, created, batch = _Creation(actor, round, submitting_unit), [], []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == CREATE_BATCH:
+                created += [n.pk for n in creation.create(batch)]
+                batch = []
+        created += [n.pk for n in creation.create(batch)]
+    return created
+
+
+class _Creation:
+    """create_nomination's guards and writes for rows of one round and one submitting unit. What does not depend on
+    the row is read once and its verdict kept (the unit, the window, each award's route); a row's own checks run in
+    the single path's order before anything of its batch is written."""
+
+    def __init__(self, actor, round: Round, submitting_unit: OrgUnit):
         _require_proposer(actor, submitting_unit, "create")
-        path = _valid_path(path)
-        today = timezone.localdate()
-        rules.check_unit_valid(submitting_unit, today)
-        rules.check_window(round, today)
-        if not AwardType.objects.valid_on(today).filter(pk=award.pk).exists():
-            raise ValidationError({"award": _("Hình thức khen thưởng %(code)s không còn áp dụng.") % {"code": award.code}})
-        routing.plan_route(submitting_unit=submitting_unit, award=award, day=today)
-        achievement = (achievement or "").strip()
-        if not achievement:
-            raise ValidationError({"achievement": _("Hãy tóm tắt thành tích.")})
-        person = resolve_nominee(
-            kind=nominee.get("kind", ""), name=nominee.get("name", ""), unit=submitting_unit,
-            identity_number=nominee.get("identity_number", ""),
-        )
-        nomination = Nomination.objects.create(
-            round=round, award=award, nominee=person, submitting_unit=submitting_unit, achievement=achievement,
-            nominee_details=(nominee.get("details") or "").strip(), created_by=actor, path=path,
-        )
-        codes = _write_answers(nomination, criteria or [])
-        record(
-            action="nomination.create", actor=actor, obj=nomination, org_unit=submitting_unit,
+        self.actor, self.round, self.unit = actor, round, submitting_unit
+        self.today = timezone.localdate()
+        self.opened: ValidationError | None | bool = False  # G12 and G10's verdict, once read
+        self.routes: dict[int, ValidationError | None] = {}
+        self.criteria: dict[str, dict[str, Criterion]] | None = None
+
+    def _check_open(self) -> None:
+        if self.opened is False:
+            try:
+                rules.check_unit_valid(self.unit, self.today)
+                rules.check_window(self.round, self.today)
+                self.opened = None
+            except ValidationError as exc:
+                self.opened = exc
+        if self.opened is not None:
+            raise self.opened
+
+    def _check_route(self, award: AwardType) -> None:
+        if award.pk not in self.routes:
+            try:
+                routing.plan_route(submitting_unit=self.unit, award=award, day=self.today)
+                self.routes[award.pk] = None
+            except ValidationError as exc:
+                self.routes[award.pk] = exc
+        if self.routes[award.pk] is not None:
+            raise self.routes[award.pk]
+
+    def _group_criteria(self, kind: str) -> dict[str, Criterion]:
+        if self.criteria is None:
+            self.criteria = {}
+            for criterion in Criterion.objects.filter(movement_id=self.round.movement_id):
+                self.criteria.setdefault(criterion.group, {})[criterion.code] = criterion
+        return self.criteria.get(subject_group(kind, self.unit.level), {})
+
+    def create(self, rows: list[dict]) -> list[Nomination]:
+        if not rows:
+            return []
+        valid_awards = set(AwardType.objects.valid_on(self.today).filter(pk__in={r["award"].pk for r in rows})
+                           .values_list("pk", flat=True))
+        people = Nominees(self.unit, [r["nominee"] for r in rows])
+        checked = []
+        for row in rows:  # create_nomination's checks, in its order
+            path = _valid_path(row.get("path", BkTtgPath.MOVEMENT))
+            self._check_open()
+            award = row["award"]
+            if award.pk not in valid_awards:
+                raise ValidationError({"award": _("Hình thức khen thưởng %(code)s không còn áp dụng.")
+                                       % {"code": award.code}})
+            self._check_route(award)
+            achievement = (row["achievement"] or "").strip()
+            if not achievement:
+                raise ValidationError({"achievement": _("Hãy tóm tắt thành tích.")})
+            person = people.resolve(row["nominee"])
+            answers = row.get("criteria") or []
+            checked.append((row, path, achievement, person, _new_answers(self._group_criteria(person.kind), answers)))
+        people.save()
+        nominations = Nomination.objects.bulk_create([
+            Nomination(round=self.round, award=row["award"], nominee=person, submitting_unit=self.unit,
+                       achievement=achievement, nominee_details=(row["nominee"].get("details") or "").strip(),
+                       created_by=self.actor, path=path, search_text=nomination_text(person.name, achievement))
+            for row, path, achievement, person, _answers in checked])
+        CriterionAnswer.objects.bulk_create([
+            answer for nomination, (*_row, answers) in zip(nominations, checked, strict=True)
+            for answer in _attached(answers, nomination)])
+        record_many([event(
+            action="nomination.create", actor=self.actor, obj=nomination, org_unit=self.unit,
             to_status=nomination.status,
-            data={"round": round.code, "award": award.code, "nominee": person.pk, "criteria": codes, "path": path},
-        )
-    return nomination
+            data={"round": self.round.code, "award": row["award"].code, "nominee": person.pk,
+                  "criteria": [a["code"] for a in row.get("criteria") or []], "path": path},
+        ) for nomination, (row, path, _achievement, person, _answers) in zip(nominations, checked, strict=True)])
+        return nominations
+
+
+def _new_answers(criteria: dict[str, Criterion], answers: list[dict]) -> list[CriterionAnswer]:
+    """_write_answers' checks for a new nomination's answers, and the answers (attached by _attached)."""
+    _check_answers(criteria, answers)
+    return [CriterionAnswer(criterion=criteria[a["code"]], met=bool(a.get("met")), note=str(a.get("note") or "").strip())
+            for a in answers]
+
+
+def _attached(answers: list[CriterionAnswer], nomination: Nomination) -> list[CriterionAnswer]:
+    for answer in answers:
+        answer.nomination = nomination
+    return answers
 
 
 def update_nomination(
