@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from .models import DocumentKind
+
 # Extension -> MIME type, for the formats a dossier may hold. The type is detected from the content;
 # the file name's extension must agree with it.
 ALLOWED_TYPES = {
@@ -62,3 +64,16 @@ def safe_display_name(name: str) -> str:
     base = os.path.basename((name or "").replace("\\", "/"))
     base = "".join(ch for ch in base if ch.isprintable() and ch not in '"\r\n')
     return base[:200] or "tai-lieu"
+
+
+def checked_upload(kind: str, upload) -> dict:
+    """The fields of a stored document (models.StoredDocument) for an acceptable upload of `kind`, or a
+    ValidationError keyed by the field at fault."""
+    if kind not in DocumentKind.values:
+        raise ValidationError({"kind": _("Loại tài liệu không hợp lệ: %(kind)s.") % {"kind": kind}})
+    try:
+        content_type, sha256, size = inspect_upload(upload)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
+    return {"kind": kind, "original_name": safe_display_name(upload.name), "content_type": content_type,
+            "size": size, "sha256": sha256}

@@ -302,8 +302,10 @@ def document_storage_name(instance, filename: str) -> str:
     return f"dossiers/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
-class Document(models.Model):
-    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="documents")
+class StoredDocument(models.Model):
+    """An uploaded file kept with its checked type and fingerprint (nominations.documents.checked_upload): a
+    nomination's documents and a tờ trình's own."""
+
     kind = models.CharField(_("loại tài liệu"), max_length=24, choices=DocumentKind.choices)
     file = models.FileField(upload_to=document_storage_name, max_length=255)
     original_name = models.CharField(_("tên tệp"), max_length=255)
@@ -312,6 +314,24 @@ class Document(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def store(self, upload, then) -> None:
+        """Save the file, then the row, then `then()` (the audit event), in the caller's transaction; a failure
+        leaves no orphan file (the row rolls back with the transaction)."""
+        self.file.save(self.original_name, upload, save=False)
+        try:
+            self.save()
+            then()
+        except BaseException:
+            self.file.delete(save=False)
+            raise
+
+
+class Document(StoredDocument):
+    nomination = models.ForeignKey(Nomination, on_delete=models.PROTECT, related_name="documents")
 
     class Meta:
         verbose_name = _("tài liệu")

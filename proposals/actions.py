@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record
-from nominations.documents import inspect_upload, safe_display_name
-from nominations.models import DocumentKind, Nomination, Round, Status
+from nominations.documents import checked_upload
+from nominations.models import Nomination, Round, Status
 from roles.models import OrgUnit, Role
 from roles.selectors import holds_role_at
 from workflows import actions as engine
@@ -139,23 +139,11 @@ def attach_proposal_document(*, actor, proposal: Proposal | int, kind: str, uplo
         proposal = _lock(proposal)
         require_draft(proposal)
         _require_proposer(actor, proposal.issuing_unit)
-        if kind not in DocumentKind.values:
-            raise ValidationError({"kind": _("Loại tài liệu không hợp lệ: %(kind)s.") % {"kind": kind}})
-        try:
-            content_type, sha256, size = inspect_upload(upload)
-        except ValidationError as exc:
-            raise ValidationError({"file": exc.messages}) from exc
-        name = safe_display_name(upload.name)
-        document = ProposalDocument(proposal=proposal, kind=kind, original_name=name, content_type=content_type,
-                                    size=size, sha256=sha256, uploaded_by=actor)
-        document.file.save(name, upload, save=False)
-        try:
-            document.save()
-            _record("proposal.document_add", actor, proposal, proposal.issuing_unit, document=document.pk, kind=kind,
-                    name=name, size=size, sha256=sha256)
-        except BaseException:
-            document.file.delete(save=False)  # the row is rolled back: leave no orphan file
-            raise
+        fields = checked_upload(kind, upload)
+        document = ProposalDocument(proposal=proposal, uploaded_by=actor, **fields)
+        document.store(upload, then=lambda: _record(
+            "proposal.document_add", actor, proposal, proposal.issuing_unit, document=document.pk, kind=kind,
+            name=fields["original_name"], size=fields["size"], sha256=fields["sha256"]))
     return document
 
 

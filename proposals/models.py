@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from nominations.models import DocumentKind, Nomination, Round, document_storage_name
+from nominations.models import Nomination, Round, StoredDocument
 from roles.models import OrgUnit
 
 
@@ -72,19 +72,11 @@ class ProposalItem(models.Model):
         return f"{self.proposal_id}.{self.position}: #{self.nomination_id}"
 
 
-class ProposalDocument(models.Model):
+class ProposalDocument(StoredDocument):
     """A document of the whole list (the council's minutes, the signed tờ trình); each nominee's own documents
     stay on their nomination."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="documents")
-    kind = models.CharField(_("loại tài liệu"), max_length=24, choices=DocumentKind.choices)
-    file = models.FileField(upload_to=document_storage_name, max_length=255)
-    original_name = models.CharField(_("tên tệp"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField(_("dung lượng"))
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["uploaded_at", "pk"]

@@ -8,14 +8,13 @@ from django.utils.translation import gettext as _
 
 from audit.services import event, record, record_many
 from nominations import rules
-from nominations.documents import inspect_upload, safe_display_name
+from nominations.documents import checked_upload
 from nominations.models import (
     AwardType,
     BkTtgPath,
     Criterion,
     CriterionAnswer,
     Document,
-    DocumentKind,
     Nomination,
     Round,
     Status,
@@ -262,28 +261,14 @@ def attach_document(*, actor, nomination: Nomination | int, kind: str, upload) -
 
 def _store(actor, nomination: Nomination, kind: str, upload, action: str, **data) -> Document:
     """Check the upload, save its file and row and append `action`'s event (inside the caller's transaction)."""
-    if kind not in DocumentKind.values:
-        raise ValidationError({"kind": _("Loại tài liệu không hợp lệ: %(kind)s.") % {"kind": kind}})
-    try:
-        content_type, sha256, size = inspect_upload(upload)
-    except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from exc
-    name = safe_display_name(upload.name)
-    document = Document(
-        nomination=nomination, kind=kind, original_name=name, content_type=content_type, size=size,
-        sha256=sha256, uploaded_by=actor,
-    )
-    document.file.save(name, upload, save=False)
-    try:
-        document.save()
-        record(
-            action=action, actor=actor, obj=nomination, org_unit=nomination.submitting_unit,
-            from_status=nomination.status, to_status=nomination.status,
-            data={"document": document.pk, "kind": kind, "name": name, "size": size, "sha256": sha256, **data},
-        )
-    except BaseException:
-        document.file.delete(save=False)  # the row is rolled back: leave no orphan file
-        raise
+    fields = checked_upload(kind, upload)
+    document = Document(nomination=nomination, uploaded_by=actor, **fields)
+    document.store(upload, then=lambda: record(
+        action=action, actor=actor, obj=nomination, org_unit=nomination.submitting_unit,
+        from_status=nomination.status, to_status=nomination.status,
+        data={"document": document.pk, "kind": kind, "name": fields["original_name"], "size": fields["size"],
+              "sha256": fields["sha256"], **data},
+    ))
     return document
 
 
