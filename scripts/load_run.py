@@ -26,6 +26,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -231,10 +232,13 @@ def main() -> int:
         first_seq, run_started = connection.execute("SELECT COALESCE(MAX(seq), 0), now() FROM audit_event").fetchone()
 
     port = free_port()
+    # The server's log goes to a file, not a pipe: nobody reads a pipe during the run, and once its 64 KiB buffer
+    # is full (a few hundred logged 4xx answers) every worker blocks on its next log line until gunicorn kills it.
+    server_log = tempfile.TemporaryFile(mode="w+")
     server = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
         [str(Path(PYTHON).with_name("gunicorn")), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
          "--access-logfile", "-", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=server_log, text=True, start_new_session=True,
     )
     try:
         for _ in range(100):
@@ -265,7 +269,9 @@ def main() -> int:
         elapsed = time.monotonic() - started
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        _out, errors = server.communicate(timeout=30)
+        server.wait(timeout=30)
+        server_log.seek(0)
+        errors = server_log.read()
 
     statuses = collections.Counter(status for _k, status, _s in log)
     by_kind = collections.defaultdict(list)
